@@ -1,0 +1,8 @@
+//! Request and response shapes of the DynamoDB JSON protocol. Inputs keep every member optional
+//! so that validation, not the JSON parser, reports a missing one with AWS's wording.
+
+mod item;
+mod table;
+
+pub use item::*;
+pub use table::*;

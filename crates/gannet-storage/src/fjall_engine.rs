@@ -1,0 +1,1 @@
+//! fjall backend. (stub: helper replaces)

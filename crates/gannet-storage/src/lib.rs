@@ -1,0 +1,127 @@
+//! The storage engine Gannet's core needs, and nothing more: ordered byte keys, point reads,
+//! ordered range visits from a consistent snapshot, and atomic, durable write batches.
+#![deny(unsafe_code)]
+
+use std::future::Future;
+use std::ops::{Bound, ControlFlow};
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub mod fjall_engine;
+pub mod memory;
+#[cfg(test)]
+mod conformance;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("storage I/O failed: {0}")]
+    Io(String),
+    #[error("storage is closed")]
+    Closed,
+}
+
+/// When an acknowledged write is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Acknowledged only once on disk; concurrent commits share one fsync (group commit).
+    #[default]
+    Sync,
+    /// Acknowledged once in the write-ahead log buffer; fsynced every few milliseconds.
+    Buffered,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOp {
+    Put { key: Vec<u8>, value: Vec<u8> },
+    Delete { key: Vec<u8> },
+    /// Deletes every key in `[start, end)`.
+    DeleteRange { start: Vec<u8>, end: Vec<u8> },
+}
+
+/// Writes applied all together or not at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteBatch {
+    pub ops: Vec<WriteOp>,
+}
+
+impl WriteBatch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.ops.push(WriteOp::Put { key, value });
+    }
+    pub fn delete(&mut self, key: Vec<u8>) {
+        self.ops.push(WriteOp::Delete { key });
+    }
+    pub fn delete_range(&mut self, start: Vec<u8>, end: Vec<u8>) {
+        self.ops.push(WriteOp::DeleteRange { start, end });
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Forward,
+    Reverse,
+}
+
+/// A half-open or closed range of keys to visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRange {
+    pub start: Bound<Vec<u8>>,
+    pub end: Bound<Vec<u8>>,
+}
+
+impl KeyRange {
+    /// Every key that starts with `prefix`.
+    pub fn prefix(prefix: &[u8]) -> Self {
+        KeyRange {
+            start: Bound::Included(prefix.to_vec()),
+            end: match prefix_successor(prefix) {
+                Some(end) => Bound::Excluded(end),
+                None => Bound::Unbounded,
+            },
+        }
+    }
+}
+
+/// The smallest key greater than every key starting with `prefix`, if any.
+pub fn prefix_successor(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+pub type CommitFuture = Pin<Box<dyn Future<Output = Result<(), StorageError>> + Send>>;
+
+/// A storage backend. Every backend passes the conformance suite in `conformance.rs`.
+pub trait Engine: Send + Sync + 'static {
+    /// The value at `key` in the latest committed state.
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError>;
+
+    /// Visits the keys of `range` in `direction` from one consistent snapshot until `visit`
+    /// breaks. `visit` must not call back into the engine.
+    fn visit(
+        &self,
+        range: &KeyRange,
+        direction: Direction,
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> ControlFlow<()>,
+    ) -> Result<(), StorageError>;
+
+    /// Applies `batch` atomically. The future resolves once the batch is as durable as the
+    /// engine's durability promises; a reader sees the batch no later than that.
+    fn commit(&self, batch: WriteBatch) -> CommitFuture;
+
+    /// Makes everything committed so far durable (used at shutdown).
+    fn flush(&self) -> Result<(), StorageError>;
+}
+
+pub type SharedEngine = Arc<dyn Engine>;
