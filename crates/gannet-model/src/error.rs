@@ -92,8 +92,9 @@ impl Error {
             | Error::LimitExceeded(_)
             | Error::TransactionConflict(_)
             | Error::IdempotentParameterMismatch(_)
-            | Error::ItemCollectionSizeLimitExceeded(_) => 400,
-            Error::MissingAuthenticationToken(_) | Error::InvalidSignature(_) => 403,
+            | Error::ItemCollectionSizeLimitExceeded(_)
+            | Error::MissingAuthenticationToken(_)
+            | Error::InvalidSignature(_) => 400,
             Error::RequestEntityTooLarge(_) => 413,
             Error::Internal(_) => 500,
         }

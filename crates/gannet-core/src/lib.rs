@@ -1,0 +1,19 @@
+//! The database behind the API: the table catalog, item operations and (as they arrive)
+//! queries, indexes, transactions and streams. No HTTP and no JSON text here: typed requests in,
+//! typed responses or `gannet_model::Error` out.
+#![deny(unsafe_code)]
+
+mod capacity;
+mod catalog;
+mod clock;
+mod database;
+mod item_key;
+mod item_ops;
+mod key_locks;
+mod keys;
+mod stored_item;
+mod table_ops;
+mod table_schema;
+
+pub use clock::{Clock, SystemClock};
+pub use database::{Database, DatabaseConfig};

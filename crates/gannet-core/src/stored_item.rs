@@ -1,0 +1,26 @@
+//! The value stored for an item: its AWS size up front (so table statistics need no decoding),
+//! then the compact item encoding.
+
+use gannet_model::itemcodec::{decode_item, encode_item};
+use gannet_model::{Error, Item};
+
+pub fn encode_stored_item(item: &Item, size: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(size + 16);
+    out.extend_from_slice(&(size as u32).to_le_bytes());
+    encode_item(item, &mut out);
+    out
+}
+
+pub fn stored_item_size(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<4>() {
+        Some(header) => u64::from(u32::from_le_bytes(*header)),
+        None => 0,
+    }
+}
+
+pub fn decode_stored_item(bytes: &[u8]) -> Result<Item, Error> {
+    let body = bytes
+        .get(4..)
+        .ok_or_else(|| Error::Internal("stored item is truncated".to_owned()))?;
+    decode_item(body).map_err(|e| Error::Internal(format!("stored item is unreadable: {e}")))
+}

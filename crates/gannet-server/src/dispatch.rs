@@ -1,0 +1,82 @@
+//! From an operation and its JSON body to the database call and back.
+
+use std::sync::Arc;
+
+use gannet_core::Database;
+use gannet_model::Error;
+use gannet_model::value::json_error;
+use serde::de::DeserializeOwned;
+
+use crate::operation::Operation;
+use crate::response::{self, Body};
+
+/// Answers one request whose operation and body are known.
+pub async fn dispatch(
+    database: &Arc<Database>,
+    operation: Operation,
+    body: &[u8],
+    request_id: &str,
+) -> hyper::Response<Body> {
+    match call(database, operation, body, request_id).await {
+        Ok(response) => response,
+        Err(e) => response::error(&e, request_id),
+    }
+}
+
+async fn call(
+    database: &Arc<Database>,
+    operation: Operation,
+    body: &[u8],
+    request_id: &str,
+) -> Result<hyper::Response<Body>, Error> {
+    let json = |value: &dyn erased::Json| Ok(value.respond(request_id));
+    match operation {
+        Operation::CreateTable => json(&database.create_table(parse(body)?).await?),
+        Operation::DescribeTable => json(&database.describe_table(parse(body)?)?),
+        Operation::DeleteTable => json(&database.delete_table(parse(body)?).await?),
+        Operation::UpdateTable => json(&database.update_table(parse(body)?).await?),
+        Operation::ListTables => json(&database.list_tables(parse(body)?)?),
+        Operation::TagResource => {
+            database.tag_resource(parse(body)?).await?;
+            json(&serde_json::json!({}))
+        }
+        Operation::UntagResource => {
+            database.untag_resource(parse(body)?).await?;
+            json(&serde_json::json!({}))
+        }
+        Operation::ListTagsOfResource => json(&database.list_tags_of_resource(parse(body)?)?),
+        Operation::DescribeLimits => json(&database.describe_limits()),
+        Operation::DescribeEndpoints => json(&database.describe_endpoints()),
+        Operation::PutItem => json(&database.put_item(parse(body)?).await?),
+        Operation::GetItem => json(&database.get_item(parse(body)?)?),
+        Operation::DeleteItem => json(&database.delete_item(parse(body)?).await?),
+        other => Err(Error::UnknownOperation(format!(
+            "Gannet does not implement the {} operation yet",
+            other.name()
+        ))),
+    }
+}
+
+/// Parses a request body; an empty body is an empty request (every member absent), as AWS
+/// treats it.
+fn parse<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(json_error)
+}
+
+mod erased {
+    use super::Body;
+
+    /// Lets one closure serialize any response type.
+    pub trait Json {
+        fn respond(&self, request_id: &str) -> hyper::Response<Body>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn respond(&self, request_id: &str) -> hyper::Response<Body> {
+            crate::response::json(self, request_id)
+        }
+    }
+}
