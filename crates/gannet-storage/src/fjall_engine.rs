@@ -1,1 +1,347 @@
-//! fjall backend. (stub: helper replaces)
+//! The durable embedded backend, on fjall (an LSM tree with a write-ahead journal).
+//!
+//! All writes go through one writer thread. It applies every batch queued since its last round
+//! (each as one atomic fjall batch), then makes the whole round durable with a single fsync and
+//! only then acknowledges it: concurrent committers share fsyncs (group commit), and the commit
+//! path has no per-commit thread or lock hand-off beyond one channel send.
+//!
+//! Readers may see a batch once it is applied, a moment before its fsync completes; the trait
+//! only promises a reader sees a batch no later than its acknowledgement.
+
+use std::collections::BTreeMap;
+use std::ops::{Bound, ControlFlow};
+use std::path::Path;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use fjall::{Database, Keyspace, KeyspaceCreateOptions, OwnedWriteBatch, PersistMode, Readable};
+use tokio::sync::oneshot;
+
+use crate::{
+    CommitFuture, Direction, Durability, Engine, KeyRange, MAX_KEY_LEN, StorageError, WriteBatch,
+    WriteOp,
+};
+
+const KEYSPACE: &str = "gannet";
+/// How stale the on-disk journal may get in `Buffered` mode.
+const BUFFERED_SYNC_INTERVAL: Duration = Duration::from_millis(10);
+/// Caps one group so the first committer in it is not kept waiting behind an endless queue.
+const MAX_GROUP: usize = 1024;
+/// fjall's floor; its 512 MiB default only costs disk, but also replay time after a crash.
+const MAX_JOURNALING_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Tuning for [`FjallEngine::open_with`]. The defaults keep an idle server small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FjallConfig {
+    pub durability: Durability,
+    /// Block cache capacity; filled on demand, not preallocated.
+    pub cache_bytes: u64,
+    /// Memtable size before it is flushed to a table file. A restart replays up to this much
+    /// into memory, so it bounds resident memory after recovery too.
+    pub memtable_bytes: u64,
+}
+
+impl Default for FjallConfig {
+    fn default() -> Self {
+        FjallConfig {
+            durability: Durability::default(),
+            cache_bytes: 16 * 1024 * 1024,
+            memtable_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+type Reply = oneshot::Sender<Result<(), StorageError>>;
+
+struct Request {
+    batch: WriteBatch,
+    done: Reply,
+}
+
+/// A fjall database with one keyspace holding every key.
+pub struct FjallEngine {
+    db: Database,
+    keyspace: Keyspace,
+    // Both are `Option` only so `Drop` can close the channel and then join the writer.
+    requests: Option<mpsc::Sender<Request>>,
+    writer: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for FjallEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FjallEngine").finish_non_exhaustive()
+    }
+}
+
+fn io(err: impl std::fmt::Display) -> StorageError {
+    StorageError::Io(err.to_string())
+}
+
+impl FjallEngine {
+    /// Opens (creating if needed) the database in `path` with default tuning.
+    pub fn open(path: &Path, durability: Durability) -> Result<FjallEngine, StorageError> {
+        Self::open_with(
+            path,
+            FjallConfig {
+                durability,
+                ..FjallConfig::default()
+            },
+        )
+    }
+
+    pub fn open_with(path: &Path, config: FjallConfig) -> Result<FjallEngine, StorageError> {
+        let db = Database::builder(path)
+            .cache_size(config.cache_bytes)
+            // The writer thread decides when to fsync; fjall must not flush per batch.
+            .manual_journal_persist(true)
+            .max_journaling_size(MAX_JOURNALING_BYTES)
+            .open()
+            .map_err(io)?;
+        let keyspace = db
+            .keyspace(KEYSPACE, || {
+                KeyspaceCreateOptions::default()
+                    .max_memtable_size(config.memtable_bytes)
+                    .manual_journal_persist(true)
+            })
+            .map_err(io)?;
+
+        let (requests, inbox) = mpsc::channel();
+        let writer = Writer {
+            db: db.clone(),
+            keyspace: keyspace.clone(),
+            durability: config.durability,
+            inbox,
+        };
+        let writer = std::thread::Builder::new()
+            .name("gannet-fjall-writer".into())
+            .spawn(move || writer.run())
+            .map_err(io)?;
+
+        tracing::info!(path = %path.display(), durability = ?config.durability, "opened fjall storage");
+        Ok(FjallEngine {
+            db,
+            keyspace,
+            requests: Some(requests),
+            writer: Some(writer),
+        })
+    }
+}
+
+impl Engine for FjallEngine {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        if key.is_empty() || key.len() > MAX_KEY_LEN {
+            // Unstorable, so absent; fjall would assert on it.
+            return Ok(None);
+        }
+        // Keyspace::get reads at the newest sequence number, which can expose half-applied
+        // batches; a snapshot only sees published ones.
+        let value = self.db.snapshot().get(&self.keyspace, key).map_err(io)?;
+        Ok(value.map(|v| v.to_vec()))
+    }
+
+    fn visit(
+        &self,
+        range: &KeyRange,
+        direction: Direction,
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> ControlFlow<()>,
+    ) -> Result<(), StorageError> {
+        for bound in [&range.start, &range.end] {
+            if let Bound::Included(key) | Bound::Excluded(key) = bound
+                && key.len() > MAX_KEY_LEN
+            {
+                return Err(StorageError::KeyTooLarge(key.len()));
+            }
+        }
+        if range.is_empty() {
+            return Ok(());
+        }
+        let snapshot = self.db.snapshot();
+        let iter = snapshot.range::<&[u8], _>(&self.keyspace, range.as_slices());
+        let mut step = |guard: fjall::Guard| -> Result<ControlFlow<()>, StorageError> {
+            let (key, value) = guard.into_inner().map_err(io)?;
+            Ok(visit(&key, &value))
+        };
+        match direction {
+            Direction::Forward => {
+                for guard in iter {
+                    if step(guard)?.is_break() {
+                        break;
+                    }
+                }
+            }
+            Direction::Reverse => {
+                for guard in iter.rev() {
+                    if step(guard)?.is_break() {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(&self, batch: WriteBatch) -> CommitFuture {
+        if let Err(err) = batch.validate() {
+            return Box::pin(std::future::ready(Err(err)));
+        }
+        if batch.is_empty() {
+            return Box::pin(std::future::ready(Ok(())));
+        }
+        let (done, reply) = oneshot::channel();
+        let sent = match &self.requests {
+            Some(requests) => requests.send(Request { batch, done }).is_ok(),
+            None => false,
+        };
+        if !sent {
+            return Box::pin(std::future::ready(Err(StorageError::Closed)));
+        }
+        Box::pin(async move {
+            match reply.await {
+                Ok(result) => result,
+                Err(_) => Err(StorageError::Closed),
+            }
+        })
+    }
+
+    fn flush(&self) -> Result<(), StorageError> {
+        self.db.persist(PersistMode::SyncAll).map_err(io)
+    }
+}
+
+impl Drop for FjallEngine {
+    fn drop(&mut self) {
+        // Closing the channel lets the writer finish the queue and fsync before the database
+        // itself closes, so nothing acknowledged is lost.
+        drop(self.requests.take());
+        if let Some(writer) = self.writer.take()
+            && writer.join().is_err()
+        {
+            tracing::error!("fjall writer thread panicked");
+        }
+    }
+}
+
+struct Writer {
+    db: Database,
+    keyspace: Keyspace,
+    durability: Durability,
+    inbox: mpsc::Receiver<Request>,
+}
+
+impl Writer {
+    fn run(self) {
+        let mut group: Vec<(Reply, Result<(), StorageError>)> = Vec::with_capacity(MAX_GROUP);
+        // Buffered mode: acknowledged writes not yet fsynced.
+        let mut unsynced = false;
+        let mut last_sync = Instant::now();
+        loop {
+            let first = if unsynced {
+                let wait = BUFFERED_SYNC_INTERVAL.saturating_sub(last_sync.elapsed());
+                match self.inbox.recv_timeout(wait) {
+                    Ok(request) => Some(request),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            } else {
+                match self.inbox.recv() {
+                    Ok(request) => Some(request),
+                    Err(_) => break,
+                }
+            };
+
+            if let Some(first) = first {
+                group.push((first.done, self.apply(first.batch)));
+                while group.len() < MAX_GROUP {
+                    let Ok(request) = self.inbox.try_recv() else {
+                        break;
+                    };
+                    group.push((request.done, self.apply(request.batch)));
+                }
+                let persisted = match self.durability {
+                    Durability::Sync => self.db.persist(PersistMode::SyncData),
+                    // Out of the process's buffer, so a process crash cannot lose it.
+                    Durability::Buffered => self.db.persist(PersistMode::Buffer),
+                };
+                let persisted = persisted.map_err(|err| {
+                    tracing::error!(error = %err, "journal persist failed");
+                    err.to_string()
+                });
+                for (done, applied) in group.drain(..) {
+                    let result = applied.and_then(|()| persisted.clone().map_err(StorageError::Io));
+                    // The committer may have stopped waiting; the write stands regardless.
+                    let _ = done.send(result);
+                }
+                unsynced = self.durability == Durability::Buffered;
+            }
+
+            if unsynced && last_sync.elapsed() >= BUFFERED_SYNC_INTERVAL {
+                if let Err(err) = self.db.persist(PersistMode::SyncData) {
+                    tracing::error!(error = %err, "background journal fsync failed");
+                }
+                unsynced = false;
+                last_sync = Instant::now();
+            }
+        }
+        if let Err(err) = self.db.persist(PersistMode::SyncAll) {
+            tracing::error!(error = %err, "final journal fsync failed");
+        }
+    }
+
+    /// Applies one batch atomically as one fjall batch.
+    fn apply(&self, batch: WriteBatch) -> Result<(), StorageError> {
+        let mut out = self.db.batch().durability(None);
+        match <[WriteOp; 1]>::try_from(batch.ops) {
+            Ok([WriteOp::Put { key, value }]) => out.insert(&self.keyspace, key, value),
+            Ok([WriteOp::Delete { key }]) => out.remove(&self.keyspace, key),
+            Ok([range @ WriteOp::DeleteRange { .. }]) => self.collapse(vec![range], &mut out)?,
+            Err(ops) => self.collapse(ops, &mut out)?,
+        }
+        out.commit().map_err(|err| {
+            tracing::error!(error = %err, "fjall batch failed");
+            io(err)
+        })
+    }
+
+    /// Reduces `ops` to at most one write per key, expanding range deletes into tombstones.
+    fn collapse(&self, ops: Vec<WriteOp>, out: &mut OwnedWriteBatch) -> Result<(), StorageError> {
+        // fjall stamps every item of a batch with one sequence number, so two writes to a key
+        // in one batch would tie; keep only the last, as op order demands.
+        let mut last: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
+        for op in ops {
+            match op {
+                WriteOp::Put { key, value } => {
+                    last.insert(key, Some(value));
+                }
+                WriteOp::Delete { key } => {
+                    last.insert(key, None);
+                }
+                WriteOp::DeleteRange { start, end } => {
+                    if start >= end {
+                        continue;
+                    }
+                    let bounds = (
+                        Bound::Included(start.as_slice()),
+                        Bound::Excluded(end.as_slice()),
+                    );
+                    for (_, value) in last.range_mut::<[u8], _>(bounds) {
+                        *value = None;
+                    }
+                    // fjall has no range tombstones. This thread is the only writer, so the
+                    // latest state is exactly what the batch applies on top of.
+                    for guard in self.keyspace.range::<&[u8], _>(bounds) {
+                        let key = guard.key().map_err(io)?;
+                        last.insert(key.to_vec(), None);
+                    }
+                }
+            }
+        }
+        for (key, value) in last {
+            match value {
+                Some(value) => out.insert(&self.keyspace, key, value),
+                None => out.remove(&self.keyspace, key),
+            }
+        }
+        Ok(())
+    }
+}

@@ -7,10 +7,10 @@ use std::ops::{Bound, ControlFlow};
 use std::pin::Pin;
 use std::sync::Arc;
 
-pub mod fjall_engine;
-pub mod memory;
 #[cfg(test)]
 mod conformance;
+pub mod fjall_engine;
+pub mod memory;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -18,7 +18,19 @@ pub enum StorageError {
     Io(String),
     #[error("storage is closed")]
     Closed,
+    #[error("key of {0} bytes exceeds the {MAX_KEY_LEN}-byte limit")]
+    KeyTooLarge(usize),
+    #[error("empty keys are not supported")]
+    EmptyKey,
+    #[error("value of {0} bytes exceeds the {MAX_VALUE_LEN}-byte limit")]
+    ValueTooLarge(usize),
 }
+
+/// The longest key every backend accepts (fjall stores key lengths as `u16`). Keys must also be
+/// non-empty: fjall asserts on empty keys.
+pub const MAX_KEY_LEN: usize = u16::MAX as usize;
+/// The largest value every backend accepts (fjall stores value lengths as `u32`).
+pub const MAX_VALUE_LEN: usize = u32::MAX as usize;
 
 /// When an acknowledged write is safe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,10 +44,18 @@ pub enum Durability {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOp {
-    Put { key: Vec<u8>, value: Vec<u8> },
-    Delete { key: Vec<u8> },
+    Put {
+        key: Vec<u8>,
+        value: Vec<u8>,
+    },
+    Delete {
+        key: Vec<u8>,
+    },
     /// Deletes every key in `[start, end)`.
-    DeleteRange { start: Vec<u8>, end: Vec<u8> },
+    DeleteRange {
+        start: Vec<u8>,
+        end: Vec<u8>,
+    },
 }
 
 /// Writes applied all together or not at all.
@@ -59,6 +79,40 @@ impl WriteBatch {
     }
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
+    }
+
+    /// Rejects the batch up front so a backend never applies it partially (and fjall never
+    /// reaches its own assertions).
+    pub(crate) fn validate(&self) -> Result<(), StorageError> {
+        for op in &self.ops {
+            match op {
+                WriteOp::Put { key, value } => {
+                    check_key(key)?;
+                    if value.len() > MAX_VALUE_LEN {
+                        return Err(StorageError::ValueTooLarge(value.len()));
+                    }
+                }
+                WriteOp::Delete { key } => check_key(key)?,
+                // Range ends are bounds, not stored keys: empty is fine.
+                WriteOp::DeleteRange { start, end } => {
+                    let len = start.len().max(end.len());
+                    if len > MAX_KEY_LEN {
+                        return Err(StorageError::KeyTooLarge(len));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_key(key: &[u8]) -> Result<(), StorageError> {
+    if key.is_empty() {
+        Err(StorageError::EmptyKey)
+    } else if key.len() > MAX_KEY_LEN {
+        Err(StorageError::KeyTooLarge(key.len()))
+    } else {
+        Ok(())
     }
 }
 
@@ -86,6 +140,32 @@ impl KeyRange {
             },
         }
     }
+
+    /// Every key.
+    pub fn all() -> Self {
+        KeyRange {
+            start: Bound::Unbounded,
+            end: Bound::Unbounded,
+        }
+    }
+
+    /// True if no key can lie in the range; ordered maps panic on such inverted bounds.
+    pub fn is_empty(&self) -> bool {
+        match (&self.start, &self.end) {
+            (Bound::Unbounded, _) | (_, Bound::Unbounded) => false,
+            (Bound::Included(s), Bound::Included(e)) => s > e,
+            (Bound::Included(s) | Bound::Excluded(s), Bound::Excluded(e))
+            | (Bound::Excluded(s), Bound::Included(e)) => s >= e,
+        }
+    }
+
+    /// The bounds as borrowed slices, the form ordered maps take.
+    pub fn as_slices(&self) -> (Bound<&[u8]>, Bound<&[u8]>) {
+        (
+            self.start.as_ref().map(Vec::as_slice),
+            self.end.as_ref().map(Vec::as_slice),
+        )
+    }
 }
 
 /// The smallest key greater than every key starting with `prefix`, if any.
@@ -109,6 +189,8 @@ pub trait Engine: Send + Sync + 'static {
 
     /// Visits the keys of `range` in `direction` from one consistent snapshot until `visit`
     /// breaks. `visit` must not call back into the engine.
+    // Spelled out rather than aliased: callers and backends already code against this type.
+    #[allow(clippy::type_complexity)]
     fn visit(
         &self,
         range: &KeyRange,
@@ -116,7 +198,8 @@ pub trait Engine: Send + Sync + 'static {
         visit: &mut dyn FnMut(&[u8], &[u8]) -> ControlFlow<()>,
     ) -> Result<(), StorageError>;
 
-    /// Applies `batch` atomically. The future resolves once the batch is as durable as the
+    /// Applies `batch` atomically, in op order (a later op on the same key wins). The batch is
+    /// submitted by the call itself; dropping the future does not withdraw it. The future resolves once the batch is as durable as the
     /// engine's durability promises; a reader sees the batch no later than that.
     fn commit(&self, batch: WriteBatch) -> CommitFuture;
 
