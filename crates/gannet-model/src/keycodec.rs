@@ -264,7 +264,7 @@ mod tests {
 
     #[test]
     fn rejects_corrupt_bytes() {
-        assert!(decode_key_value(ScalarAttributeType::S, &[b'a']).is_err());
+        assert!(decode_key_value(ScalarAttributeType::S, b"a").is_err());
         assert!(decode_key_value(ScalarAttributeType::S, &[0, 2]).is_err());
         assert!(decode_key_value(ScalarAttributeType::S, &[0xC3, 0, 1]).is_err());
         assert!(decode_key_value(ScalarAttributeType::N, &[]).is_err());
