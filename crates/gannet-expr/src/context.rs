@@ -1,0 +1,184 @@
+//! The placeholders of one request. Every expression of a request (say a ConditionExpression,
+//! an UpdateExpression and a ProjectionExpression) shares ExpressionAttributeNames and
+//! ExpressionAttributeValues, and DynamoDB rejects a placeholder none of them uses. So one
+//! context parses them all, remembers what was used, and is asked about the rest at the end.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use gannet_model::{AttributeValue, Error};
+
+use crate::ast::{Condition, Projection, UpdateExpression};
+use crate::kind::ExpressionKind;
+use crate::parser;
+
+/// Placeholder maps of one request and which of their keys the parsed expressions used.
+#[derive(Debug)]
+pub struct ExpressionContext<'a> {
+    names: Option<&'a BTreeMap<String, String>>,
+    values: Option<&'a BTreeMap<String, AttributeValue>>,
+    used_names: BTreeSet<String>,
+    used_values: BTreeSet<String>,
+}
+
+impl<'a> ExpressionContext<'a> {
+    /// Checks the maps' own shape: present maps must not be empty and keys must be
+    /// `#name` / `:value` tokens.
+    pub fn new(
+        names: Option<&'a BTreeMap<String, String>>,
+        values: Option<&'a BTreeMap<String, AttributeValue>>,
+    ) -> Result<Self, Error> {
+        if let Some(names) = names {
+            check_keys("ExpressionAttributeNames", '#', names.keys())?;
+        }
+        if let Some(values) = values {
+            check_keys("ExpressionAttributeValues", ':', values.keys())?;
+        }
+        Ok(ExpressionContext {
+            names,
+            values,
+            used_names: BTreeSet::new(),
+            used_values: BTreeSet::new(),
+        })
+    }
+
+    /// Parses a ConditionExpression, FilterExpression or KeyConditionExpression; `kind` names
+    /// the parameter in error messages.
+    pub fn parse_condition(
+        &mut self,
+        kind: ExpressionKind,
+        text: &str,
+    ) -> Result<Condition, Error> {
+        parser::parse_condition(self, text).map_err(|e| e.into_api_error(kind))
+    }
+
+    /// Parses an UpdateExpression.
+    pub fn parse_update(&mut self, text: &str) -> Result<UpdateExpression, Error> {
+        parser::parse_update(self, text).map_err(|e| e.into_api_error(ExpressionKind::Update))
+    }
+
+    /// Parses a ProjectionExpression.
+    pub fn parse_projection(&mut self, text: &str) -> Result<Projection, Error> {
+        parser::parse_projection(self, text)
+            .map_err(|e| e.into_api_error(ExpressionKind::Projection))
+    }
+
+    /// After every expression of the request is parsed: rejects placeholders none used.
+    pub fn check_unused(&self) -> Result<(), Error> {
+        if let Some(names) = self.names {
+            let unused: Vec<&str> = names
+                .keys()
+                .filter(|key| !self.used_names.contains(*key))
+                .map(String::as_str)
+                .collect();
+            if !unused.is_empty() {
+                return Err(Error::Validation(format!(
+                    "Value provided in ExpressionAttributeNames unused in expressions: keys: {{{}}}",
+                    unused.join(", ")
+                )));
+            }
+        }
+        if let Some(values) = self.values {
+            let unused: Vec<&str> = values
+                .keys()
+                .filter(|key| !self.used_values.contains(*key))
+                .map(String::as_str)
+                .collect();
+            if !unused.is_empty() {
+                return Err(Error::Validation(format!(
+                    "Value provided in ExpressionAttributeValues unused in expressions: keys: {{{}}}",
+                    unused.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The attribute name `#placeholder` stands for, marking it used.
+    pub(crate) fn resolve_name(&mut self, placeholder: &str) -> Option<String> {
+        let name = self.names?.get(placeholder)?;
+        self.used_names.insert(placeholder.to_owned());
+        Some(name.clone())
+    }
+
+    /// The value `:placeholder` stands for, marking it used.
+    pub(crate) fn resolve_value(&mut self, placeholder: &str) -> Option<AttributeValue> {
+        let value = self.values?.get(placeholder)?;
+        self.used_values.insert(placeholder.to_owned());
+        Some(value.clone())
+    }
+}
+
+/// A placeholder map must not be empty and its keys must be the sigil plus `[A-Za-z0-9_]+`.
+fn check_keys<'k>(
+    parameter: &str,
+    sigil: char,
+    mut keys: impl ExactSizeIterator<Item = &'k String>,
+) -> Result<(), Error> {
+    if keys.len() == 0 {
+        return Err(Error::Validation(format!("{parameter} must not be empty")));
+    }
+    match keys.find(|key| !is_placeholder_key(key, sigil)) {
+        Some(bad) => Err(Error::Validation(format!(
+            "{parameter} contains invalid key: Syntax error; key: \"{bad}\""
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn is_placeholder_key(key: &str, sigil: char) -> bool {
+    match key.strip_prefix(sigil) {
+        Some(rest) => {
+            !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn empty_maps_are_rejected() {
+        let empty_names = BTreeMap::new();
+        let error = ExpressionContext::new(Some(&empty_names), None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ExpressionAttributeNames must not be empty"
+        );
+        let empty_values = BTreeMap::new();
+        let error = ExpressionContext::new(None, Some(&empty_values)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ExpressionAttributeValues must not be empty"
+        );
+    }
+
+    #[test]
+    fn malformed_keys_are_rejected() {
+        let bad = names(&[("#ok", "a"), ("nohash", "b")]);
+        let error = ExpressionContext::new(Some(&bad), None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ExpressionAttributeNames contains invalid key: Syntax error; key: \"nohash\""
+        );
+    }
+
+    #[test]
+    fn unused_names_are_listed() {
+        let map = names(&[("#a", "a"), ("#b", "b"), ("#c", "c")]);
+        let mut context = ExpressionContext::new(Some(&map), None).unwrap();
+        assert_eq!(context.resolve_name("#b").as_deref(), Some("b"));
+        assert_eq!(
+            context.check_unused().unwrap_err().to_string(),
+            "Value provided in ExpressionAttributeNames unused in expressions: keys: {#a, #c}"
+        );
+    }
+}

@@ -1,0 +1,13 @@
+//! DynamoDB's published limits on expressions, plus Gannet's own nesting guard.
+
+/// Longest expression string, in UTF-8 bytes.
+pub const MAX_EXPRESSION_BYTES: usize = 4096;
+/// Most operators and functions one expression may use.
+pub const MAX_OPERATORS: usize = 300;
+/// Most values on the right of one IN.
+pub const MAX_IN_OPERANDS: usize = 100;
+/// Most elements in one document path.
+pub const MAX_PATH_DEPTH: usize = 32;
+/// Deepest nesting of parentheses, NOT and function calls the parser follows. DynamoDB has
+/// no such published limit; this one keeps recursion far from the stack's end.
+pub const MAX_NESTING_DEPTH: usize = 100;
