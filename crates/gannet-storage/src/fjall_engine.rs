@@ -46,7 +46,7 @@ impl Default for FjallConfig {
     fn default() -> Self {
         FjallConfig {
             durability: Durability::default(),
-            cache_bytes: 16 * 1024 * 1024,
+            cache_bytes: 8 * 1024 * 1024,
             memtable_bytes: 8 * 1024 * 1024,
         }
     }
@@ -267,6 +267,7 @@ impl Writer {
                     tracing::error!(error = %err, "journal persist failed");
                     err.to_string()
                 });
+                tracing::trace!(batches = group.len(), "commit group persisted");
                 for (done, applied) in group.drain(..) {
                     let result = applied.and_then(|()| persisted.clone().map_err(StorageError::Io));
                     // The committer may have stopped waiting; the write stands regardless.
