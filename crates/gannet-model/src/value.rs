@@ -667,14 +667,75 @@ impl serde::Serialize for AttributeValue {
     }
 }
 
+/// serde `deserialize_with` for an `ExpressionAttributeValues` member
+/// (`Option<BTreeMap<String, AttributeValue>>`, with `#[serde(default)]`): AWS wraps a rule broken
+/// by one of its values as "ExpressionAttributeValues contains invalid value: … for key :v".
+pub fn deserialize_expression_attribute_values<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<BTreeMap<String, AttributeValue>>, D::Error> {
+    d.deserialize_option(ExpressionValuesVisitor)
+}
+
+struct ExpressionValuesVisitor;
+
+impl<'de> Visitor<'de> for ExpressionValuesVisitor {
+    type Value = Option<BTreeMap<String, AttributeValue>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of attribute values")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value::<AttributeValue>().map_err(|e| {
+                let text = e.to_string();
+                match strip_position(&text).strip_prefix(VALIDATION_MARK) {
+                    Some(m) => validation(format_args!(
+                        "ExpressionAttributeValues contains invalid value: {m} for key {key}"
+                    )),
+                    None => e,
+                }
+            })?;
+            out.insert(key, value);
+        }
+        Ok(Some(out))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(serialization(START_OF_LIST))
+    }
+    reject_scalars!(Self::Value);
+}
+
+/// Drops serde_json's " at line N column M" from an error's text.
+fn strip_position(text: &str) -> &str {
+    let Some(at) = text.rfind(" at line ") else {
+        return text;
+    };
+    let tail = &text[at + " at line ".len()..];
+    let well_formed = tail.split_once(" column ").is_some_and(|(line, column)| {
+        !line.is_empty()
+            && !column.is_empty()
+            && line.bytes().all(|b| b.is_ascii_digit())
+            && column.bytes().all(|b| b.is_ascii_digit())
+    });
+    if well_formed { &text[..at] } else { text }
+}
+
 /// Maps a body parse failure to AWS's error: a ValidationException when the JSON was well formed
 /// but a value broke a rule (bad number, empty set…), else a SerializationException.
 pub fn json_error(e: serde_json::Error) -> crate::Error {
     let text = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
     let message = match e.line() {
         0 => text.as_str(),
-        _ => text.strip_suffix(&suffix).unwrap_or(&text),
+        _ => strip_position(&text),
     };
     if let Some(m) = message.strip_prefix(VALIDATION_MARK) {
         crate::Error::Validation(m.to_owned())
@@ -1083,6 +1144,66 @@ mod tests {
         assert_eq!(
             json_error(e),
             Error::Validation("The parameter cannot be converted to a numeric value: x".into())
+        );
+    }
+
+    #[test]
+    fn expression_attribute_values_name_the_key() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Input {
+            #[serde(
+                default,
+                rename = "ExpressionAttributeValues",
+                deserialize_with = "deserialize_expression_attribute_values"
+            )]
+            values: Option<BTreeMap<String, AttributeValue>>,
+        }
+        let parse = |json: &str| serde_json::from_str::<Input>(json).map_err(json_error);
+        assert_eq!(parse("{}").unwrap().values, None);
+        assert_eq!(
+            parse(r#"{"ExpressionAttributeValues":null}"#)
+                .unwrap()
+                .values,
+            None
+        );
+        let ok = parse(r#"{"ExpressionAttributeValues":{":a":{"N":"1.0"}}}"#).unwrap();
+        assert_eq!(
+            ok.values.unwrap()[":a"],
+            AttributeValue::N(Number::from_i64(1))
+        );
+        for (json, want) in [
+            (
+                r#"{"ExpressionAttributeValues":{":b":{}}}"#,
+                "ExpressionAttributeValues contains invalid value: Supplied AttributeValue is empty, must contain exactly one of the supported datatypes for key :b",
+            ),
+            (
+                r#"{"ExpressionAttributeValues":{":b":{"SS":[]}}}"#,
+                "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :b",
+            ),
+            (
+                r#"{"ExpressionAttributeValues":{":b":{"N":"b"}}}"#,
+                "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: b for key :b",
+            ),
+        ] {
+            assert_eq!(
+                parse(json).unwrap_err(),
+                Error::Validation(want.into()),
+                "{json}"
+            );
+        }
+        assert_eq!(
+            parse(r#"{"ExpressionAttributeValues":{":b":{"S":1}}}"#).unwrap_err(),
+            Error::Serialization("NUMBER_VALUE cannot be converted to String".into())
+        );
+    }
+
+    #[test]
+    fn position_suffix_is_recognised_strictly() {
+        assert_eq!(strip_position("x at line 3 column 14"), "x");
+        assert_eq!(strip_position("x at line 3"), "x at line 3");
+        assert_eq!(
+            strip_position("x at line a column 1"),
+            "x at line a column 1"
         );
     }
 
