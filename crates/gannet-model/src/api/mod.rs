@@ -2,7 +2,9 @@
 //! so that validation, not the JSON parser, reports a missing one with AWS's wording.
 
 mod item;
+mod legacy;
 mod table;
 
 pub use item::*;
+pub use legacy::*;
 pub use table::*;
