@@ -102,7 +102,9 @@ async fn handle(database: &Arc<Database>, request: Request<Incoming>) -> Respons
         .and_then(Operation::from_target);
     let Some(operation) = operation else {
         return response::error(
-            &Error::UnknownOperation("Unknown operation: the X-Amz-Target header names no DynamoDB operation".to_owned()),
+            &Error::UnknownOperation(
+                "Unknown operation: the X-Amz-Target header names no DynamoDB operation".to_owned(),
+            ),
             &request_id,
         );
     };
@@ -114,7 +116,10 @@ async fn handle(database: &Arc<Database>, request: Request<Incoming>) -> Respons
     if declared_length.is_some_and(|len| len > MAX_REQUEST_BODY as u64) {
         return too_large(&request_id);
     }
-    let body = match Limited::new(request.into_body(), MAX_REQUEST_BODY).collect().await {
+    let body = match Limited::new(request.into_body(), MAX_REQUEST_BODY)
+        .collect()
+        .await
+    {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => return too_large(&request_id),
         Err(e) => {
@@ -131,15 +136,14 @@ async fn handle(database: &Arc<Database>, request: Request<Incoming>) -> Respons
 
 fn too_large(request_id: &str) -> Response<Body> {
     let mut response = response::error(
-        &Error::RequestEntityTooLarge(format!(
-            "Request size exceeded {MAX_REQUEST_BODY} bytes"
-        )),
+        &Error::RequestEntityTooLarge(format!("Request size exceeded {MAX_REQUEST_BODY} bytes")),
         request_id,
     );
     // The unread rest of the body makes the connection unusable.
-    response
-        .headers_mut()
-        .insert(hyper::header::CONNECTION, hyper::header::HeaderValue::from_static("close"));
+    response.headers_mut().insert(
+        hyper::header::CONNECTION,
+        hyper::header::HeaderValue::from_static("close"),
+    );
     response
 }
 

@@ -69,12 +69,30 @@ fn with_body(status: u16, body: Vec<u8>, request_id: &str) -> Response<Body> {
 /// A request id in DynamoDB's form: 52 upper-case letters and digits.
 pub fn new_request_id() -> String {
     const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let a = uuid::Uuid::new_v4().as_u128();
-    let b = uuid::Uuid::new_v4().as_u128();
+    // 25 five-bit characters per 122-bit random uuid.
+    let random = [
+        uuid::Uuid::new_v4().as_u128(),
+        uuid::Uuid::new_v4().as_u128(),
+        uuid::Uuid::new_v4().as_u128(),
+    ];
     (0..52)
         .map(|i| {
-            let bits = if i < 25 { a >> (i * 5) } else { b >> ((i - 25) * 5) };
+            let bits = random[i / 25] >> ((i % 25) * 5);
             char::from(ALPHABET[(bits & 31) as usize])
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn request_ids_look_like_dynamodb_ones() {
+        let id = super::new_request_id();
+        assert_eq!(id.len(), 52);
+        assert!(
+            id.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        );
+        assert_ne!(id, super::new_request_id());
+    }
 }
