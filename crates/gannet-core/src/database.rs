@@ -85,6 +85,11 @@ impl Database {
     /// in DynamoDB.
     pub(crate) fn table_for_items(&self, table_name: &str) -> Result<Arc<TableMeta>, Error> {
         let now = self.now_millis();
+        // Item operations also accept the table's ARN.
+        let table_name = match table_name.split_once(":table/") {
+            Some((_, name)) if table_name.starts_with("arn:") => name,
+            _ => table_name,
+        };
         match self.catalog.get(table_name) {
             Some(meta) if meta.accepts_item_operations(now) => Ok(meta),
             _ => Err(Error::ResourceNotFound(

@@ -59,6 +59,14 @@ pub fn storage_key_from_item(
     Ok(encode_storage_key(table_id, primary_key, item))
 }
 
+/// The key attributes of `item` (an item or a validated Key map).
+pub fn key_attributes(primary_key: &PrimaryKey, item: &Item) -> Item {
+    primary_key
+        .attributes()
+        .filter_map(|a| item.get(&a.name).map(|v| (a.name.clone(), v.clone())))
+        .collect()
+}
+
 fn encode_storage_key(table_id: u64, primary_key: &PrimaryKey, item: &Item) -> Vec<u8> {
     let mut partition = Vec::with_capacity(32);
     if let Some(value) = item.get(&primary_key.hash.name) {
@@ -82,7 +90,11 @@ fn scalar_type(value: &AttributeValue) -> Option<ScalarAttributeType> {
     }
 }
 
-fn check_key_value(attribute: &KeyAttribute, value: &AttributeValue, is_hash: bool) -> Result<(), Error> {
+fn check_key_value(
+    attribute: &KeyAttribute,
+    value: &AttributeValue,
+    is_hash: bool,
+) -> Result<(), Error> {
     let (len, kind) = match value {
         AttributeValue::S(s) => (s.len(), "string"),
         AttributeValue::B(b) => (b.len(), "binary"),

@@ -1,38 +1,62 @@
-//! PutItem, GetItem and DeleteItem.
+//! PutItem, GetItem, UpdateItem and DeleteItem.
 
+use gannet_expr::{Condition, apply_update};
 use gannet_model::api::{
-    DeleteItemInput, GetItemInput, GetItemOutput, ItemOutput, PutItemInput,
+    DeleteItemInput, GetItemInput, GetItemOutput, ItemOutput, PutItemInput, UpdateItemInput,
 };
 use gannet_model::error::ConstraintViolations;
 use gannet_model::limits::MAX_ITEM_SIZE;
-use gannet_model::names::check_table_name;
+use gannet_model::names::check_table_name_or_arn;
 use gannet_model::size::item_size;
 use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
 use crate::capacity::{CapacityReport, read_units, write_units};
 use crate::database::{Database, storage_error};
-use crate::item_key::{storage_key_from_item, storage_key_from_key};
+use crate::item_key::{key_attributes, storage_key_from_item, storage_key_from_key};
+use crate::legacy;
+use crate::request_expressions::{ExpressionMembers, parse_expressions};
 use crate::stored_item::{decode_stored_item, encode_stored_item, stored_item_size};
 
-/// ReturnValues of PutItem and DeleteItem.
+/// ReturnValues of the write operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ReturnOld {
+enum ReturnValues {
     None,
     AllOld,
+    UpdatedOld,
+    AllNew,
+    UpdatedNew,
 }
 
 const RETURN_VALUES_ENUM: &str =
     "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]";
 
-fn parse_return_old(value: Option<&str>, violations: &mut ConstraintViolations) -> Option<ReturnOld> {
+fn parse_return_values(value: Option<&str>, violations: &mut ConstraintViolations) -> ReturnValues {
     match value {
-        None | Some("NONE") => Some(ReturnOld::None),
-        Some("ALL_OLD") => Some(ReturnOld::AllOld),
-        Some("ALL_NEW" | "UPDATED_OLD" | "UPDATED_NEW") => None,
+        None | Some("NONE") => ReturnValues::None,
+        Some("ALL_OLD") => ReturnValues::AllOld,
+        Some("UPDATED_OLD") => ReturnValues::UpdatedOld,
+        Some("ALL_NEW") => ReturnValues::AllNew,
+        Some("UPDATED_NEW") => ReturnValues::UpdatedNew,
         Some(other) => {
             violations.invalid(other, "returnValues", RETURN_VALUES_ENUM);
-            Some(ReturnOld::None)
+            ReturnValues::None
+        }
+    }
+}
+
+/// Whether a failed condition returns the old item (ReturnValuesOnConditionCheckFailure).
+fn parse_return_on_failure(value: Option<&str>, violations: &mut ConstraintViolations) -> bool {
+    match value {
+        None | Some("NONE") => false,
+        Some("ALL_OLD") => true,
+        Some(other) => {
+            violations.invalid(
+                other,
+                "returnValuesOnConditionCheckFailure",
+                "Member must satisfy enum value set: [ALL_OLD, NONE]",
+            );
+            false
         }
     }
 }
@@ -40,19 +64,27 @@ fn parse_return_old(value: Option<&str>, violations: &mut ConstraintViolations) 
 fn check_table_name_member(name: Option<&str>, violations: &mut ConstraintViolations) {
     match name {
         None => violations.null("tableName"),
-        Some(name) => check_table_name(name, "tableName", violations),
+        Some(name) => check_table_name_or_arn(name, "tableName", violations),
     }
 }
 
-/// Rejects the expression and legacy condition members until the expression evaluator is wired
-/// in, rather than silently writing without checking the condition.
-fn reject_conditions(condition: Option<&str>, expected: Option<&serde_json::Value>) -> Result<(), Error> {
-    if condition.is_some() || expected.is_some() {
-        return Err(Error::validation(
-            "Gannet does not support conditional writes yet (ConditionExpression / Expected)",
-        ));
+/// Fails with ConditionalCheckFailedException unless `condition` holds on `current`.
+fn check_condition(
+    condition: Option<&Condition>,
+    current: Option<&Item>,
+    return_on_failure: bool,
+) -> Result<(), Error> {
+    let Some(condition) = condition else {
+        return Ok(());
+    };
+    let empty = Item::new();
+    if condition.matches(current.unwrap_or(&empty)) {
+        Ok(())
+    } else {
+        Err(Error::condition_failed(
+            current.filter(|_| return_on_failure).cloned(),
+        ))
     }
-    Ok(())
 }
 
 impl Database {
@@ -62,16 +94,38 @@ impl Database {
         if input.item.is_none() {
             violations.null("item");
         }
-        let return_old = parse_return_old(input.return_values.as_deref(), &mut violations);
+        let return_values = parse_return_values(input.return_values.as_deref(), &mut violations);
+        let return_on_failure = parse_return_on_failure(
+            input.return_values_on_condition_check_failure.as_deref(),
+            &mut violations,
+        );
         violations.into_result()?;
         let (Some(table_name), Some(item)) = (input.table_name, input.item) else {
             return Err(Error::Internal("validated members missing".to_owned()));
         };
-        let Some(return_old) = return_old else {
-            return Err(Error::validation("ReturnValues can only be ALL_OLD or NONE"));
-        };
+        if !matches!(return_values, ReturnValues::None | ReturnValues::AllOld) {
+            return Err(Error::validation(
+                "ReturnValues can only be ALL_OLD or NONE",
+            ));
+        }
         let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
-        reject_conditions(input.condition_expression.as_deref(), input.expected.as_ref())?;
+        let parsed = parse_expressions(
+            ExpressionMembers {
+                names: input.expression_attribute_names.as_ref(),
+                values: input.expression_attribute_values.as_ref(),
+                condition: input.condition_expression.as_deref(),
+                allowed: &["ConditionExpression"],
+                ..Default::default()
+            },
+            &[("Expected", input.expected.is_some())],
+        )?;
+        let condition = match parsed.condition {
+            Some(condition) => Some(condition),
+            None => legacy::expected_condition(
+                input.expected.as_ref(),
+                input.conditional_operator.as_deref(),
+            )?,
+        };
 
         let table = self.table_for_items(&table_name)?;
         let key = storage_key_from_item(table.id, &table.primary_key, &item)?;
@@ -84,16 +138,18 @@ impl Database {
         let value = encode_stored_item(&item, size);
 
         let _guard = self.key_locks.lock(&key).await;
-        let old = match return_old {
-            ReturnOld::AllOld => self.read_item(&key)?,
-            ReturnOld::None => None,
+        let old = if condition.is_some() || return_values == ReturnValues::AllOld {
+            self.read_item(&key)?
+        } else {
+            None
         };
+        check_condition(condition.as_ref(), old.as_ref(), return_on_failure)?;
         let mut batch = WriteBatch::new();
         batch.put(key, value);
         self.commit(batch).await?;
         Ok(ItemOutput {
-            attributes: old,
-            consumed_capacity: capacity.report(&table_name, write_units(size)),
+            attributes: old.filter(|_| return_values == ReturnValues::AllOld),
+            consumed_capacity: capacity.report(&table.description.table_name, write_units(size)),
         })
     }
 
@@ -108,11 +164,19 @@ impl Database {
             return Err(Error::Internal("validated members missing".to_owned()));
         };
         let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
-        if input.projection_expression.is_some() || input.attributes_to_get.is_some() {
-            return Err(Error::validation(
-                "Gannet does not support projections yet (ProjectionExpression / AttributesToGet)",
-            ));
-        }
+        let parsed = parse_expressions(
+            ExpressionMembers {
+                names: input.expression_attribute_names.as_ref(),
+                projection: input.projection_expression.as_deref(),
+                allowed: &["ProjectionExpression"],
+                ..Default::default()
+            },
+            &[("AttributesToGet", input.attributes_to_get.is_some())],
+        )?;
+        let projection = match parsed.projection {
+            Some(projection) => Some(projection),
+            None => legacy::attributes_to_get(input.attributes_to_get.as_deref())?,
+        };
         let table = self.table_for_items(&table_name)?;
         let key = storage_key_from_key(table.id, &table.primary_key, &key)?;
         let stored = self.engine.get(&key).map_err(storage_error)?;
@@ -120,8 +184,106 @@ impl Database {
         let size = stored.as_deref().map(stored_item_size).unwrap_or(0) as usize;
         let item = stored.as_deref().map(decode_stored_item).transpose()?;
         Ok(GetItemOutput {
-            item,
-            consumed_capacity: capacity.report(&table_name, read_units(size, consistent)),
+            item: match (item, projection) {
+                (Some(item), Some(projection)) => Some(projection.apply(&item)),
+                (item, _) => item,
+            },
+            consumed_capacity: capacity
+                .report(&table.description.table_name, read_units(size, consistent)),
+        })
+    }
+
+    pub async fn update_item(&self, input: UpdateItemInput) -> Result<ItemOutput, Error> {
+        let mut violations = ConstraintViolations::new();
+        check_table_name_member(input.table_name.as_deref(), &mut violations);
+        if input.key.is_none() {
+            violations.null("key");
+        }
+        let return_values = parse_return_values(input.return_values.as_deref(), &mut violations);
+        let return_on_failure = parse_return_on_failure(
+            input.return_values_on_condition_check_failure.as_deref(),
+            &mut violations,
+        );
+        violations.into_result()?;
+        let (Some(table_name), Some(key)) = (input.table_name, input.key) else {
+            return Err(Error::Internal("validated members missing".to_owned()));
+        };
+        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
+        let parsed = parse_expressions(
+            ExpressionMembers {
+                names: input.expression_attribute_names.as_ref(),
+                values: input.expression_attribute_values.as_ref(),
+                condition: input.condition_expression.as_deref(),
+                update: input.update_expression.as_deref(),
+                allowed: &["UpdateExpression", "ConditionExpression"],
+                ..Default::default()
+            },
+            &[
+                ("AttributeUpdates", input.attribute_updates.is_some()),
+                ("Expected", input.expected.is_some()),
+            ],
+        )?;
+        let condition = match parsed.condition {
+            Some(condition) => Some(condition),
+            None => legacy::expected_condition(
+                input.expected.as_ref(),
+                input.conditional_operator.as_deref(),
+            )?,
+        };
+        let update = match parsed.update {
+            Some(update) => Some(update),
+            None => legacy::attribute_updates(input.attribute_updates.as_ref())?,
+        };
+
+        let table = self.table_for_items(&table_name)?;
+        let storage_key = storage_key_from_key(table.id, &table.primary_key, &key)?;
+        let key_names: Vec<&str> = table
+            .primary_key
+            .attributes()
+            .map(|a| a.name.as_str())
+            .collect();
+        if let Some(update) = update.as_ref() {
+            gannet_expr::check_key_attributes_untouched(update, &key_names)?;
+        }
+
+        let _guard = self.key_locks.lock(&storage_key).await;
+        let old = self.read_item(&storage_key)?;
+        check_condition(condition.as_ref(), old.as_ref(), return_on_failure)?;
+        let mut new_item = old
+            .clone()
+            .unwrap_or_else(|| key_attributes(&table.primary_key, &key));
+        let updated_paths = match update.as_ref() {
+            Some(update) => Some(apply_update(
+                &mut new_item,
+                old.is_some(),
+                update,
+                &key_names,
+            )?),
+            None => None,
+        };
+        let size = item_size(&new_item);
+        if size > MAX_ITEM_SIZE {
+            return Err(Error::validation(
+                "Item size to update has exceeded the maximum allowed size",
+            ));
+        }
+        let mut batch = WriteBatch::new();
+        batch.put(storage_key, encode_stored_item(&new_item, size));
+        self.commit(batch).await?;
+
+        let attributes = match return_values {
+            ReturnValues::None => None,
+            ReturnValues::AllOld => old,
+            ReturnValues::AllNew => Some(new_item),
+            ReturnValues::UpdatedOld => match (old, updated_paths) {
+                (Some(old), Some(paths)) => Some(paths.updated_old(&old)),
+                _ => None,
+            },
+            ReturnValues::UpdatedNew => updated_paths.map(|paths| paths.updated_new(&new_item)),
+        };
+        Ok(ItemOutput {
+            attributes: attributes.filter(|item| !item.is_empty()),
+            consumed_capacity: capacity.report(&table.description.table_name, write_units(size)),
         })
     }
 
@@ -131,16 +293,38 @@ impl Database {
         if input.key.is_none() {
             violations.null("key");
         }
-        let return_old = parse_return_old(input.return_values.as_deref(), &mut violations);
+        let return_values = parse_return_values(input.return_values.as_deref(), &mut violations);
+        let return_on_failure = parse_return_on_failure(
+            input.return_values_on_condition_check_failure.as_deref(),
+            &mut violations,
+        );
         violations.into_result()?;
         let (Some(table_name), Some(key)) = (input.table_name, input.key) else {
             return Err(Error::Internal("validated members missing".to_owned()));
         };
-        let Some(return_old) = return_old else {
-            return Err(Error::validation("ReturnValues can only be ALL_OLD or NONE"));
-        };
+        if !matches!(return_values, ReturnValues::None | ReturnValues::AllOld) {
+            return Err(Error::validation(
+                "ReturnValues can only be ALL_OLD or NONE",
+            ));
+        }
         let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
-        reject_conditions(input.condition_expression.as_deref(), input.expected.as_ref())?;
+        let parsed = parse_expressions(
+            ExpressionMembers {
+                names: input.expression_attribute_names.as_ref(),
+                values: input.expression_attribute_values.as_ref(),
+                condition: input.condition_expression.as_deref(),
+                allowed: &["ConditionExpression"],
+                ..Default::default()
+            },
+            &[("Expected", input.expected.is_some())],
+        )?;
+        let condition = match parsed.condition {
+            Some(condition) => Some(condition),
+            None => legacy::expected_condition(
+                input.expected.as_ref(),
+                input.conditional_operator.as_deref(),
+            )?,
+        };
 
         let table = self.table_for_items(&table_name)?;
         let key = storage_key_from_key(table.id, &table.primary_key, &key)?;
@@ -148,18 +332,16 @@ impl Database {
         let _guard = self.key_locks.lock(&key).await;
         let stored = self.engine.get(&key).map_err(storage_error)?;
         let size = stored.as_deref().map(stored_item_size).unwrap_or(0) as usize;
-        let old = match (&stored, return_old) {
-            (Some(bytes), ReturnOld::AllOld) => Some(decode_stored_item(bytes)?),
-            _ => None,
-        };
+        let old = stored.as_deref().map(decode_stored_item).transpose()?;
+        check_condition(condition.as_ref(), old.as_ref(), return_on_failure)?;
         if stored.is_some() {
             let mut batch = WriteBatch::new();
             batch.delete(key);
             self.commit(batch).await?;
         }
         Ok(ItemOutput {
-            attributes: old,
-            consumed_capacity: capacity.report(&table_name, write_units(size)),
+            attributes: old.filter(|_| return_values == ReturnValues::AllOld),
+            consumed_capacity: capacity.report(&table.description.table_name, write_units(size)),
         })
     }
 

@@ -11,6 +11,8 @@ mod item_key;
 mod item_ops;
 mod key_locks;
 mod keys;
+mod legacy;
+mod request_expressions;
 mod stored_item;
 mod table_ops;
 mod table_schema;

@@ -81,7 +81,9 @@ impl Database {
             deletion_protection_enabled: input.deletion_protection_enabled.unwrap_or(false),
         };
         let Some(primary_key) = PrimaryKey::from_description(&description) else {
-            return Err(Error::Internal("validated key schema is inconsistent".to_owned()));
+            return Err(Error::Internal(
+                "validated key schema is inconsistent".to_owned(),
+            ));
         };
         let meta = TableMeta {
             id,
@@ -197,7 +199,9 @@ impl Database {
         }
         let mut updated = (*meta).clone();
         let description = &mut updated.description;
-        let currently_on_demand = description.billing_mode_summary.as_ref()
+        let currently_on_demand = description
+            .billing_mode_summary
+            .as_ref()
             .is_some_and(|s| s.billing_mode == "PAY_PER_REQUEST");
         let to_on_demand = match input.billing_mode.as_deref() {
             Some("PAY_PER_REQUEST") => true,
@@ -234,11 +238,14 @@ impl Database {
                             throughput.read_capacity_units, throughput.write_capacity_units
                         )));
                     }
-                    if *read > throughput.read_capacity_units || *write > throughput.write_capacity_units {
+                    if *read > throughput.read_capacity_units
+                        || *write > throughput.write_capacity_units
+                    {
                         throughput.last_increase_date_time = Some(now);
                     }
                     if !currently_on_demand
-                        && (*read < throughput.read_capacity_units || *write < throughput.write_capacity_units)
+                        && (*read < throughput.read_capacity_units
+                            || *write < throughput.write_capacity_units)
                     {
                         throughput.last_decrease_date_time = Some(now);
                         throughput.number_of_decreases_today += 1;
@@ -312,7 +319,8 @@ impl Database {
             }
         }
         updated.transitional_status = Some("UPDATING".to_owned());
-        updated.transition_ends_millis = now_millis + self.config.transition_delay.as_millis() as u64;
+        updated.transition_ends_millis =
+            now_millis + self.config.transition_delay.as_millis() as u64;
         let mut batch = WriteBatch::new();
         batch.put(catalog_key(table_name), updated.to_bytes()?);
         self.commit(batch).await?;
@@ -328,9 +336,17 @@ impl Database {
         let mut violations = ConstraintViolations::new();
         if let Some(limit) = input.limit {
             if limit < 1 {
-                violations.invalid(&limit.to_string(), "limit", "Member must have value greater than or equal to 1");
+                violations.invalid(
+                    &limit.to_string(),
+                    "limit",
+                    "Member must have value greater than or equal to 1",
+                );
             } else if limit > 100 {
-                violations.invalid(&limit.to_string(), "limit", "Member must have value less than or equal to 100");
+                violations.invalid(
+                    &limit.to_string(),
+                    "limit",
+                    "Member must have value less than or equal to 100",
+                );
             }
         }
         if let Some(start) = input.exclusive_start_table_name.as_deref() {
@@ -344,7 +360,11 @@ impl Database {
         let more = names.len() > limit;
         let table_names: Vec<String> = names.into_iter().take(limit).collect();
         Ok(ListTablesOutput {
-            last_evaluated_table_name: if more { table_names.last().cloned() } else { None },
+            last_evaluated_table_name: if more {
+                table_names.last().cloned()
+            } else {
+                None
+            },
             table_names,
         })
     }
@@ -453,9 +473,10 @@ impl Database {
             "arn:aws:dynamodb:{}:{}:table/",
             self.config.region, self.config.account_id
         );
-        let Some(table_name) = arn.strip_prefix("arn:aws:dynamodb:").and_then(|_| {
-            arn.split_once(":table/").map(|(_, name)| name)
-        }) else {
+        let Some(table_name) = arn
+            .strip_prefix("arn:aws:dynamodb:")
+            .and_then(|_| arn.split_once(":table/").map(|(_, name)| name))
+        else {
             return Err(Error::Validation(format!(
                 "Invalid TableArn: Invalid ResourceArn provided as input {arn}"
             )));
@@ -555,11 +576,20 @@ fn check_table_class(class: Option<&str>, violations: &mut ConstraintViolations)
     }
 }
 
-fn check_throughput(throughput: Option<&ProvisionedThroughputInput>, violations: &mut ConstraintViolations) {
+fn check_throughput(
+    throughput: Option<&ProvisionedThroughputInput>,
+    violations: &mut ConstraintViolations,
+) {
     let Some(throughput) = throughput else { return };
     for (value, member) in [
-        (throughput.write_capacity_units, "provisionedThroughput.writeCapacityUnits"),
-        (throughput.read_capacity_units, "provisionedThroughput.readCapacityUnits"),
+        (
+            throughput.write_capacity_units,
+            "provisionedThroughput.writeCapacityUnits",
+        ),
+        (
+            throughput.read_capacity_units,
+            "provisionedThroughput.readCapacityUnits",
+        ),
     ] {
         match value {
             None => violations.null(member),
@@ -799,7 +829,10 @@ fn validate_create_table(input: &CreateTableInput) -> Result<ValidatedCreateTabl
             "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
         ));
     }
-    if schema.get(1).is_some_and(|e| e.key_type.as_deref() != Some("RANGE")) {
+    if schema
+        .get(1)
+        .is_some_and(|e| e.key_type.as_deref() != Some("RANGE"))
+    {
         return Err(Error::validation(
             "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type",
         ));

@@ -49,6 +49,7 @@ async fn call(
         Operation::DescribeEndpoints => json(&database.describe_endpoints()),
         Operation::PutItem => json(&database.put_item(parse(body)?).await?),
         Operation::GetItem => json(&database.get_item(parse(body)?)?),
+        Operation::UpdateItem => json(&database.update_item(parse(body)?).await?),
         Operation::DeleteItem => json(&database.delete_item(parse(body)?).await?),
         other => Err(Error::UnknownOperation(format!(
             "Gannet does not implement the {} operation yet",

@@ -17,6 +17,10 @@ pub struct PutItemInput {
     pub return_values_on_condition_check_failure: Option<String>,
     pub condition_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::value::deserialize_expression_attribute_values"
+    )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
     pub expected: Option<serde_json::Value>,
     pub conditional_operator: Option<String>,
@@ -45,7 +49,33 @@ pub struct DeleteItemInput {
     pub return_values_on_condition_check_failure: Option<String>,
     pub condition_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::value::deserialize_expression_attribute_values"
+    )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
+    pub expected: Option<serde_json::Value>,
+    pub conditional_operator: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateItemInput {
+    pub table_name: Option<String>,
+    pub key: Option<Item>,
+    pub return_values: Option<String>,
+    pub return_consumed_capacity: Option<String>,
+    pub return_item_collection_metrics: Option<String>,
+    pub return_values_on_condition_check_failure: Option<String>,
+    pub update_expression: Option<String>,
+    pub condition_expression: Option<String>,
+    pub expression_attribute_names: Option<BTreeMap<String, String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::value::deserialize_expression_attribute_values"
+    )]
+    pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
+    pub attribute_updates: Option<serde_json::Value>,
     pub expected: Option<serde_json::Value>,
     pub conditional_operator: Option<String>,
 }
