@@ -23,7 +23,9 @@ mod ast;
 mod context;
 mod error;
 mod eval;
+mod key_condition;
 mod kind;
+pub mod legacy;
 mod lexer;
 mod limits;
 mod parser;
@@ -39,6 +41,7 @@ pub use ast::{
 };
 pub use context::ExpressionContext;
 pub use error::ExpressionError;
+pub use key_condition::{KeyCondition, SortKeyCondition, SortKeyRange};
 pub use kind::ExpressionKind;
 pub use limits::{MAX_EXPRESSION_BYTES, MAX_IN_OPERANDS, MAX_OPERATORS, MAX_PATH_DEPTH};
 pub use path::{AttributePath, PathElement, PathRelation};
