@@ -1,7 +1,8 @@
 //! Striped per-key locks: a read-modify-write of one item (conditional writes, ReturnValues)
 //! holds its stripe from the read until the write is durable, so two such writes on one item are
 //! serialized. Stripes keep memory fixed however many items exist; an unrelated key sharing a
-//! stripe only waits, it never deadlocks, because one operation holds at most one stripe.
+//! stripe only waits; operations that lock several keys take their stripes in ascending order,
+//! so no two operations can wait on each other in a cycle.
 
 use std::hash::{BuildHasher, RandomState};
 
@@ -23,7 +24,25 @@ impl KeyLocks {
     }
 
     pub async fn lock(&self, key: &[u8]) -> MutexGuard<'_, ()> {
-        let stripe = (self.hasher.hash_one(key) as usize) % STRIPES;
-        self.stripes[stripe].lock().await
+        self.stripes[self.stripe(key)].lock().await
+    }
+
+    /// Locks every stripe the keys fall in, in ascending stripe order.
+    pub async fn lock_many<'k>(
+        &self,
+        keys: impl IntoIterator<Item = &'k [u8]>,
+    ) -> Vec<MutexGuard<'_, ()>> {
+        let mut stripes: Vec<usize> = keys.into_iter().map(|k| self.stripe(k)).collect();
+        stripes.sort_unstable();
+        stripes.dedup();
+        let mut guards = Vec::with_capacity(stripes.len());
+        for stripe in stripes {
+            guards.push(self.stripes[stripe].lock().await);
+        }
+        guards
+    }
+
+    fn stripe(&self, key: &[u8]) -> usize {
+        (self.hasher.hash_one(key) as usize) % STRIPES
     }
 }

@@ -3,6 +3,7 @@
 //! typed responses or `gannet_model::Error` out.
 #![deny(unsafe_code)]
 
+mod batch_ops;
 mod capacity;
 mod catalog;
 mod clock;

@@ -51,6 +51,8 @@ async fn call(
         Operation::GetItem => json(&database.get_item(parse(body)?)?),
         Operation::UpdateItem => json(&database.update_item(parse(body)?).await?),
         Operation::DeleteItem => json(&database.delete_item(parse(body)?).await?),
+        Operation::BatchWriteItem => json(&database.batch_write_item(parse(body)?).await?),
+        Operation::BatchGetItem => json(&database.batch_get_item(parse(body)?)?),
         other => Err(Error::UnknownOperation(format!(
             "Gannet does not implement the {} operation yet",
             other.name()

@@ -1,10 +1,12 @@
 //! Request and response shapes of the DynamoDB JSON protocol. Inputs keep every member optional
 //! so that validation, not the JSON parser, reports a missing one with AWS's wording.
 
+mod batch;
 mod item;
 mod legacy;
 mod table;
 
+pub use batch::*;
 pub use item::*;
 pub use legacy::*;
 pub use table::*;

@@ -1,0 +1,287 @@
+//! BatchWriteItem and BatchGetItem. A batch write is validated whole before anything is written
+//! and then committed as one atomic storage batch (DynamoDB only promises per-item atomicity).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use gannet_model::api::{
+    BatchGetItemInput, BatchGetItemOutput, BatchWriteItemInput, BatchWriteItemOutput,
+    ConsumedCapacity, KeysAndAttributes,
+};
+use gannet_model::error::ConstraintViolations;
+use gannet_model::limits::MAX_ITEM_SIZE;
+use gannet_model::names::check_table_name_or_arn;
+use gannet_model::size::item_size;
+use gannet_model::{Error, Item};
+use gannet_storage::WriteBatch;
+
+use crate::capacity::{CapacityReport, read_units, write_units};
+use crate::catalog::TableMeta;
+use crate::database::{Database, storage_error};
+use crate::item_key::{storage_key_from_item, storage_key_from_key};
+use crate::legacy;
+use crate::request_expressions::{ExpressionMembers, parse_expressions};
+use crate::stored_item::{decode_stored_item, encode_stored_item, stored_item_size};
+
+const MAX_BATCH_WRITES: usize = 25;
+const MAX_BATCH_GETS: usize = 100;
+/// BatchGetItem answers at most 16 MB; keys past that come back as UnprocessedKeys.
+const MAX_BATCH_GET_BYTES: usize = 16 * 1024 * 1024;
+const DUPLICATE_KEYS: &str = "Provided list of item keys contains duplicates";
+
+fn check_request_items_shape(count: Option<usize>, violations: &mut ConstraintViolations) {
+    match count {
+        None => violations.null("requestItems"),
+        Some(0) => violations.invalid(
+            "{}",
+            "requestItems",
+            "Member must have length greater than or equal to 1",
+        ),
+        Some(_) => {}
+    }
+}
+
+impl Database {
+    pub async fn batch_write_item(
+        &self,
+        input: BatchWriteItemInput,
+    ) -> Result<BatchWriteItemOutput, Error> {
+        let mut violations = ConstraintViolations::new();
+        check_request_items_shape(
+            input.request_items.as_ref().map(BTreeMap::len),
+            &mut violations,
+        );
+        if let Some(requests) = input.request_items.as_ref() {
+            for (table_name, writes) in requests {
+                check_table_name_or_arn(table_name, "requestItems.key", &mut violations);
+                if writes.is_empty() || writes.len() > MAX_BATCH_WRITES {
+                    violations.invalid_raw(
+                        &format!("'[{} write requests]'", writes.len()),
+                        &format!("requestItems.{table_name}.member"),
+                        if writes.is_empty() {
+                            "Member must have length greater than or equal to 1"
+                        } else {
+                            "Member must have length less than or equal to 25"
+                        },
+                    );
+                }
+            }
+        }
+        violations.into_result()?;
+        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
+        let requests = input.request_items.unwrap_or_default();
+        if requests.values().map(Vec::len).sum::<usize>() > MAX_BATCH_WRITES {
+            return Err(Error::validation(
+                "Too many items requested for the BatchWriteItem call",
+            ));
+        }
+
+        // Validate every request (and resolve every table) before writing anything.
+        let mut writes: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
+        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        for (table_name, requests) in &requests {
+            let table = self.table_for_items(table_name)?;
+            let mut seen = BTreeSet::new();
+            for request in requests {
+                let (key, value, size) = match (&request.put_request, &request.delete_request) {
+                    (Some(put), None) => {
+                        let Some(item) = put.item.as_ref() else {
+                            return Err(null_member(&format!(
+                                "requestItems.{table_name}.member.putRequest.item"
+                            )));
+                        };
+                        let key = storage_key_from_item(table.id, &table.primary_key, item)?;
+                        let size = item_size(item);
+                        if size > MAX_ITEM_SIZE {
+                            return Err(Error::validation(
+                                "Item size has exceeded the maximum allowed size",
+                            ));
+                        }
+                        let value = encode_stored_item(item, size);
+                        (key, Some(value), size)
+                    }
+                    (None, Some(delete)) => {
+                        let Some(key) = delete.key.as_ref() else {
+                            return Err(null_member(&format!(
+                                "requestItems.{table_name}.member.deleteRequest.key"
+                            )));
+                        };
+                        (
+                            storage_key_from_key(table.id, &table.primary_key, key)?,
+                            None,
+                            0,
+                        )
+                    }
+                    _ => {
+                        return Err(Error::validation(
+                            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
+                        ));
+                    }
+                };
+                if !seen.insert(key.clone()) {
+                    return Err(Error::validation(DUPLICATE_KEYS));
+                }
+                *units
+                    .entry(table.description.table_name.clone())
+                    .or_default() += write_units(size);
+                writes.push((key, value));
+            }
+        }
+
+        let _guards = self
+            .key_locks
+            .lock_many(writes.iter().map(|(key, _)| key.as_slice()))
+            .await;
+        let mut batch = WriteBatch::new();
+        for (key, value) in writes {
+            match value {
+                Some(value) => batch.put(key, value),
+                None => batch.delete(key),
+            }
+        }
+        self.commit(batch).await?;
+        Ok(BatchWriteItemOutput {
+            unprocessed_items: BTreeMap::new(),
+            consumed_capacity: capacity_list(capacity, units),
+        })
+    }
+
+    pub fn batch_get_item(&self, input: BatchGetItemInput) -> Result<BatchGetItemOutput, Error> {
+        let mut violations = ConstraintViolations::new();
+        check_request_items_shape(
+            input.request_items.as_ref().map(BTreeMap::len),
+            &mut violations,
+        );
+        if let Some(requests) = input.request_items.as_ref() {
+            for (table_name, request) in requests {
+                check_table_name_or_arn(table_name, "requestItems.key", &mut violations);
+                let member = format!("requestItems.{table_name}.member.keys");
+                match request.keys.as_ref().map(Vec::len) {
+                    None => violations.null(&member),
+                    Some(0) => violations.invalid_raw(
+                        "'[]'",
+                        &member,
+                        "Member must have length greater than or equal to 1",
+                    ),
+                    Some(n) if n > MAX_BATCH_GETS => violations.invalid_raw(
+                        &format!("'[{n} keys]'"),
+                        &member,
+                        "Member must have length less than or equal to 100",
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+        violations.into_result()?;
+        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
+        let requests = input.request_items.unwrap_or_default();
+        if requests
+            .values()
+            .map(|r| r.keys.as_ref().map_or(0, Vec::len))
+            .sum::<usize>()
+            > MAX_BATCH_GETS
+        {
+            return Err(Error::validation(
+                "Too many items requested for the BatchGetItem call",
+            ));
+        }
+
+        struct TableRead {
+            table: Arc<TableMeta>,
+            keys: Vec<(Item, Vec<u8>)>,
+            projection: Option<gannet_expr::Projection>,
+            consistent: bool,
+            request: KeysAndAttributes,
+        }
+        let mut reads = Vec::with_capacity(requests.len());
+        for (table_name, request) in requests {
+            let parsed = parse_expressions(
+                ExpressionMembers {
+                    names: request.expression_attribute_names.as_ref(),
+                    projection: request.projection_expression.as_deref(),
+                    allowed: &["ProjectionExpression"],
+                    ..Default::default()
+                },
+                &[("AttributesToGet", request.attributes_to_get.is_some())],
+            )?;
+            let projection = match parsed.projection {
+                Some(projection) => Some(projection),
+                None => legacy::attributes_to_get(request.attributes_to_get.as_deref())?,
+            };
+            let table = self.table_for_items(&table_name)?;
+            let mut seen = BTreeSet::new();
+            let mut keys = Vec::new();
+            for key in request.keys.iter().flatten() {
+                let storage_key = storage_key_from_key(table.id, &table.primary_key, key)?;
+                if !seen.insert(storage_key.clone()) {
+                    return Err(Error::validation(DUPLICATE_KEYS));
+                }
+                keys.push((key.clone(), storage_key));
+            }
+            reads.push(TableRead {
+                table,
+                keys,
+                projection,
+                consistent: request.consistent_read.unwrap_or(false),
+                request,
+            });
+        }
+
+        let mut output = BatchGetItemOutput::default();
+        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        let mut answered_bytes = 0usize;
+        for read in reads {
+            let table_name = read.table.description.table_name.clone();
+            let items = output.responses.entry(table_name.clone()).or_default();
+            let mut unprocessed = Vec::new();
+            for (key, storage_key) in read.keys {
+                if answered_bytes >= MAX_BATCH_GET_BYTES {
+                    unprocessed.push(key);
+                    continue;
+                }
+                let stored = self.engine.get(&storage_key).map_err(storage_error)?;
+                let size = stored.as_deref().map_or(0, stored_item_size) as usize;
+                *units.entry(table_name.clone()).or_default() += read_units(size, read.consistent);
+                if let Some(bytes) = stored {
+                    answered_bytes += size;
+                    let item = decode_stored_item(&bytes)?;
+                    items.push(match read.projection.as_ref() {
+                        Some(projection) => projection.apply(&item),
+                        None => item,
+                    });
+                }
+            }
+            if !unprocessed.is_empty() {
+                output.unprocessed_keys.insert(
+                    table_name,
+                    KeysAndAttributes {
+                        keys: Some(unprocessed),
+                        ..read.request
+                    },
+                );
+            }
+        }
+        output.consumed_capacity = capacity_list(capacity, units);
+        Ok(output)
+    }
+}
+
+fn null_member(member: &str) -> Error {
+    let mut violations = ConstraintViolations::new();
+    violations.null(member);
+    violations
+        .into_result()
+        .err()
+        .unwrap_or_else(|| Error::validation(member.to_owned()))
+}
+
+fn capacity_list(
+    report: CapacityReport,
+    units: BTreeMap<String, f64>,
+) -> Option<Vec<ConsumedCapacity>> {
+    let list: Vec<ConsumedCapacity> = units
+        .into_iter()
+        .filter_map(|(table, units)| report.report(&table, units))
+        .collect();
+    (report != CapacityReport::None).then_some(list)
+}
