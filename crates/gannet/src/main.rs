@@ -15,7 +15,11 @@ use gannet_storage::{Durability, SharedEngine};
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
-#[command(name = "gannet", version, about = "A DynamoDB-compatible database server")]
+#[command(
+    name = "gannet",
+    version,
+    about = "A DynamoDB-compatible database server"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -72,7 +76,10 @@ fn main() -> ExitCode {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             tracing::error!(error = %e, "cannot start the async runtime");
@@ -115,7 +122,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         transition_delay: Duration::from_millis(args.transition_delay),
         endpoint_address: address.to_string(),
     };
-    let database = Database::open(engine, config).map_err(|e| format!("cannot open the database: {e}"))?;
+    let database =
+        Database::open(engine, config).map_err(|e| format!("cannot open the database: {e}"))?;
     tracing::info!(
         storage = if args.in_memory { "memory" } else { "fjall" },
         data_dir = %args.data_dir.display(),
@@ -124,7 +132,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     gannet_server::run(listener, Arc::clone(&database), shutdown_signal())
         .await
         .map_err(|e| format!("server failed: {e}"))?;
-    database.flush().map_err(|e| format!("final flush failed: {e}"))?;
+    database
+        .flush()
+        .map_err(|e| format!("final flush failed: {e}"))?;
     tracing::info!("Gannet stopped");
     Ok(())
 }
