@@ -1,39 +1,31 @@
-//! The legacy (pre-expression) parameters, lowered into expression trees.
+//! The legacy (pre-expression) parameters, lowered into expression trees by gannet-expr.
 
+use std::collections::BTreeMap;
+
+use gannet_expr::legacy::{lower_attribute_updates, lower_attributes_to_get, lower_expected};
 use gannet_expr::{Condition, Projection, UpdateExpression};
 use gannet_model::Error;
-
-fn unsupported(member: &str) -> Error {
-    Error::Validation(format!(
-        "Gannet does not support the legacy {member} parameter yet"
-    ))
-}
+use gannet_model::api::{AttributeValueUpdate, ExpectedAttributeValue};
 
 /// `Expected` with `ConditionalOperator`.
 pub fn expected_condition(
-    expected: Option<&serde_json::Value>,
-    _conditional_operator: Option<&str>,
+    expected: Option<&BTreeMap<String, ExpectedAttributeValue>>,
+    conditional_operator: Option<&str>,
 ) -> Result<Option<Condition>, Error> {
     match expected {
         None => Ok(None),
-        Some(_) => Err(unsupported("Expected")),
+        Some(expected) => lower_expected(expected, conditional_operator),
     }
 }
 
 /// `AttributeUpdates`.
 pub fn attribute_updates(
-    updates: Option<&serde_json::Value>,
+    updates: Option<&BTreeMap<String, AttributeValueUpdate>>,
 ) -> Result<Option<UpdateExpression>, Error> {
-    match updates {
-        None => Ok(None),
-        Some(_) => Err(unsupported("AttributeUpdates")),
-    }
+    updates.map(lower_attribute_updates).transpose()
 }
 
 /// `AttributesToGet`.
 pub fn attributes_to_get(names: Option<&[String]>) -> Result<Option<Projection>, Error> {
-    match names {
-        None => Ok(None),
-        Some(_) => Err(unsupported("AttributesToGet")),
-    }
+    names.map(lower_attributes_to_get).transpose()
 }

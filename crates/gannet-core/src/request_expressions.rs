@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use gannet_expr::legacy::{check_parameter_mix, check_placeholder_maps_have_expressions};
 use gannet_expr::{Condition, ExpressionContext, ExpressionKind, Projection, UpdateExpression};
 use gannet_model::{AttributeValue, Error};
 
@@ -14,8 +15,7 @@ pub struct ExpressionMembers<'a> {
     pub condition: Option<&'a str>,
     pub update: Option<&'a str>,
     pub projection: Option<&'a str>,
-    /// Which expression members the operation has, in AWS's order, for the "can only be
-    /// specified when using expressions" message.
+    /// The operation's expression members, in AWS's order.
     pub allowed: &'static [&'static str],
 }
 
@@ -33,40 +33,25 @@ pub fn parse_expressions(
     members: ExpressionMembers<'_>,
     legacy: LegacyMembers<'_>,
 ) -> Result<ParsedExpressions, Error> {
-    let expression_params: Vec<&str> = [
-        ("UpdateExpression", members.update.is_some()),
-        ("ConditionExpression", members.condition.is_some()),
-        ("ProjectionExpression", members.projection.is_some()),
-    ]
-    .into_iter()
-    .filter(|(_, present)| *present)
-    .map(|(name, _)| name)
-    .collect();
-    let legacy_params: Vec<&str> = legacy
+    let expressions: Vec<(&str, bool)> = members
+        .allowed
         .iter()
-        .filter(|(_, present)| *present)
-        .map(|(name, _)| *name)
+        .map(|name| {
+            let present = match *name {
+                "UpdateExpression" => members.update.is_some(),
+                "ConditionExpression" => members.condition.is_some(),
+                "ProjectionExpression" => members.projection.is_some(),
+                _ => false,
+            };
+            (*name, present)
+        })
         .collect();
-    if !expression_params.is_empty() && !legacy_params.is_empty() {
-        return Err(Error::Validation(format!(
-            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{}}} Expression parameters: {{{}}}",
-            legacy_params.join(", "),
-            expression_params.join(", ")
-        )));
-    }
-    if expression_params.is_empty() {
-        for (member, present) in [
-            ("ExpressionAttributeNames", members.names.is_some()),
-            ("ExpressionAttributeValues", members.values.is_some()),
-        ] {
-            if present {
-                return Err(Error::Validation(format!(
-                    "{member} can only be specified when using expressions: {}",
-                    null_list(members.allowed)
-                )));
-            }
-        }
-    }
+    check_parameter_mix(legacy, &expressions)?;
+    check_placeholder_maps_have_expressions(
+        members.names.is_some(),
+        members.values.is_some(),
+        &expressions,
+    )?;
     let mut context = ExpressionContext::new(members.names, members.values)?;
     let parsed = ParsedExpressions {
         update: members
@@ -84,30 +69,4 @@ pub fn parse_expressions(
     };
     context.check_unused()?;
     Ok(parsed)
-}
-
-/// "ConditionExpression is null", "UpdateExpression and ConditionExpression are null".
-fn null_list(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => format!("{one} is null"),
-        [init @ .., last] => format!("{} and {last} are null", init.join(", ")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::null_list;
-
-    #[test]
-    fn null_lists_read_like_aws() {
-        assert_eq!(
-            null_list(&["ConditionExpression"]),
-            "ConditionExpression is null"
-        );
-        assert_eq!(
-            null_list(&["UpdateExpression", "ConditionExpression"]),
-            "UpdateExpression and ConditionExpression are null"
-        );
-    }
 }

@@ -22,7 +22,7 @@ pub struct PutItemInput {
         deserialize_with = "crate::value::deserialize_expression_attribute_values"
     )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
-    pub expected: Option<serde_json::Value>,
+    pub expected: Option<BTreeMap<String, crate::api::ExpectedAttributeValue>>,
     pub conditional_operator: Option<String>,
 }
 
@@ -54,7 +54,7 @@ pub struct DeleteItemInput {
         deserialize_with = "crate::value::deserialize_expression_attribute_values"
     )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
-    pub expected: Option<serde_json::Value>,
+    pub expected: Option<BTreeMap<String, crate::api::ExpectedAttributeValue>>,
     pub conditional_operator: Option<String>,
 }
 
@@ -75,8 +75,8 @@ pub struct UpdateItemInput {
         deserialize_with = "crate::value::deserialize_expression_attribute_values"
     )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
-    pub attribute_updates: Option<serde_json::Value>,
-    pub expected: Option<serde_json::Value>,
+    pub attribute_updates: Option<BTreeMap<String, crate::api::AttributeValueUpdate>>,
+    pub expected: Option<BTreeMap<String, crate::api::ExpectedAttributeValue>>,
     pub conditional_operator: Option<String>,
 }
 
