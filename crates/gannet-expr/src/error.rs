@@ -1,5 +1,5 @@
 //! Problems found in one expression before it runs. Each renders as the text DynamoDB puts
-//! after "Invalid <Parameter>: " in its ValidationException.
+//! after `"Invalid <Parameter>: "` in its ValidationException.
 
 use gannet_model::{AttributeValue, Error};
 

@@ -1,21 +1,40 @@
 //! The DynamoDB expression language: parsing, placeholder resolution, condition evaluation,
 //! update application and projection, plus the legacy (pre-expression) request parameters
-//! lowered into the same trees.
+//! lowered into the same trees. Every error is a [`gannet_model::Error::Validation`] carrying
+//! DynamoDB's message.
 //!
-//! # Entry points
+//! # Parsing a request's expressions
 //!
-//! 1. Build one [`ExpressionContext`] per request from its `ExpressionAttributeNames` and
-//!    `ExpressionAttributeValues` (this rejects empty maps and malformed keys).
-//! 2. Parse each expression the request carries through that context:
-//!    [`ExpressionContext::parse_condition`] (condition, filter, key condition),
-//!    [`ExpressionContext::parse_update`], [`ExpressionContext::parse_projection`].
-//! 3. Call [`ExpressionContext::check_unused`] once all are parsed: placeholders unused by
-//!    every expression of the request are an error.
-//! 4. Use the trees: [`Condition::matches`] on an item (an absent item is an empty map),
-//!    [`apply_update`] for UpdateItem (its [`UpdatedPaths`] yields UPDATED_OLD/UPDATED_NEW),
-//!    [`Projection::apply`] to cut an item down to the projected paths.
+//! 1. [`legacy::check_parameter_mix`] and [`legacy::check_placeholder_maps_have_expressions`]
+//!    reject requests mixing legacy and expression parameters, or placeholder maps sent
+//!    without an expression.
+//! 2. One [`ExpressionContext`] per request, built from `ExpressionAttributeNames` and
+//!    `ExpressionAttributeValues` (empty maps and malformed keys are rejected here).
+//! 3. Each expression of the request is parsed through that context:
+//!    [`ExpressionContext::parse_condition`] with the [`ExpressionKind`] naming the parameter
+//!    (Condition, Filter, KeyCondition), [`ExpressionContext::parse_update`],
+//!    [`ExpressionContext::parse_projection`].
+//! 4. [`ExpressionContext::check_unused`] once all are parsed: a placeholder no expression of
+//!    the request used is an error.
 //!
-//! Every error is a [`gannet_model::Error::Validation`] carrying DynamoDB's message.
+//! # Using the trees, per operation
+//!
+//! - PutItem / DeleteItem: `condition.matches(&old_item)` (a missing item is an empty map);
+//!   false means ConditionalCheckFailedException. Legacy `Expected` + `ConditionalOperator`:
+//!   [`legacy::lower_expected`] gives the same [`Condition`].
+//! - UpdateItem: [`check_key_attributes_untouched`] at validation time, the condition as
+//!   above, then [`apply_update`] on the old item (or on the key alone, with
+//!   `item_existed = false`). ReturnValues: ALL_OLD / ALL_NEW are the whole items;
+//!   UPDATED_OLD is [`UpdatedPaths::updated_old`] of the old item and UPDATED_NEW is
+//!   [`UpdatedPaths::updated_new`] of the new one (sparse documents of the touched paths).
+//!   Legacy `AttributeUpdates`: [`legacy::lower_attribute_updates`].
+//! - GetItem / BatchGetItem / Query / Scan projections: [`Projection::apply`]; legacy
+//!   `AttributesToGet`: [`legacy::lower_attributes_to_get`].
+//! - Query: [`KeyCondition::from_condition`] on the parsed KeyConditionExpression (or
+//!   [`KeyCondition::from_key_conditions`] for legacy `KeyConditions`) with the table's or
+//!   index's key names; the core still checks the values' types against the key schema.
+//! - Query / Scan filters: `filter.matches(&item)` on each item read, before projection;
+//!   legacy `QueryFilter` / `ScanFilter`: [`legacy::lower_filter`].
 #![deny(unsafe_code)]
 
 mod apply;
