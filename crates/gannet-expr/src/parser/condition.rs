@@ -154,7 +154,7 @@ impl Parser<'_, '_> {
             let operand = self.node_into_operand(left)?;
             self.advance();
             self.count_operator();
-            self.expect(TokenKind::LeftParen)?;
+            self.consume(TokenKind::LeftParen)?;
             let mut candidates = Vec::new();
             loop {
                 let candidate = self.parse_term()?;
@@ -164,7 +164,7 @@ impl Parser<'_, '_> {
                 }
                 self.advance();
             }
-            self.expect(TokenKind::RightParen)?;
+            self.consume(TokenKind::RightParen)?;
             if candidates.len() > MAX_IN_OPERANDS {
                 return Err(ExpressionError::TooManyInOperands(candidates.len()));
             }
@@ -184,7 +184,7 @@ impl Parser<'_, '_> {
                 self.advance();
                 self.enter()?;
                 let inner = self.parse_or()?;
-                self.expect(TokenKind::RightParen)?;
+                self.consume(TokenKind::RightParen)?;
                 self.leave();
                 if inner.parenthesized {
                     self.note(
@@ -230,7 +230,7 @@ impl Parser<'_, '_> {
             }
             self.advance();
         }
-        self.expect(TokenKind::RightParen)?;
+        self.consume(TokenKind::RightParen)?;
         self.leave();
         Ok(Node::bare(self.build_function(&name, arguments)))
     }

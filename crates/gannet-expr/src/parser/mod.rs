@@ -98,7 +98,7 @@ impl<'p, 'a> Parser<'p, 'a> {
     }
 
     /// Consumes a token of `kind` or fails with a syntax error at the current token.
-    fn expect(&mut self, kind: TokenKind) -> Result<Token, ExpressionError> {
+    fn consume(&mut self, kind: TokenKind) -> Result<Token, ExpressionError> {
         if self.peek().kind == kind {
             Ok(self.advance())
         } else {
@@ -195,7 +195,7 @@ impl<'p, 'a> Parser<'p, 'a> {
                         return Err(self.syntax_error());
                     };
                     self.advance();
-                    self.expect(TokenKind::RightBracket)?;
+                    self.consume(TokenKind::RightBracket)?;
                     elements.push(PathElement::Index(index));
                 }
                 _ => break,

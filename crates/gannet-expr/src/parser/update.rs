@@ -44,7 +44,7 @@ pub(crate) fn parse_update(
             targets.push(path.clone());
             match clause {
                 "SET" => {
-                    parser.expect(TokenKind::Equal)?;
+                    parser.consume(TokenKind::Equal)?;
                     let value = parser.parse_set_value()?;
                     update.set.push(SetAction { path, value });
                 }
@@ -78,7 +78,7 @@ impl Parser<'_, '_> {
             self.advance();
             self.enter()?;
             let inner = self.parse_set_value()?;
-            self.expect(TokenKind::RightParen)?;
+            self.consume(TokenKind::RightParen)?;
             self.leave();
             match inner {
                 SetValue::Operand(operand) => operand,
@@ -116,7 +116,7 @@ impl Parser<'_, '_> {
         self.advance();
         self.enter()?;
         let operand = self.parse_update_operand()?;
-        self.expect(TokenKind::RightParen)?;
+        self.consume(TokenKind::RightParen)?;
         self.leave();
         Ok(operand)
     }
@@ -152,7 +152,7 @@ impl Parser<'_, '_> {
             }
             self.advance();
         }
-        self.expect(TokenKind::RightParen)?;
+        self.consume(TokenKind::RightParen)?;
         self.leave();
         Ok(self.build_update_function(&name, arguments))
     }
@@ -224,7 +224,7 @@ impl Parser<'_, '_> {
         &mut self,
         operator: &'static str,
     ) -> Result<AttributeValue, ExpressionError> {
-        let token = self.expect(TokenKind::ValuePlaceholder)?;
+        let token = self.consume(TokenKind::ValuePlaceholder)?;
         let value = self.resolve_value_token(token);
         let allowed = match value {
             AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_) => true,
