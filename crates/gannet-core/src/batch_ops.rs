@@ -128,10 +128,8 @@ impl Database {
             }
         }
 
-        let _guards = self
-            .key_locks
-            .lock_many(writes.iter().map(|(key, _)| key.as_slice()))
-            .await;
+        let keys: Vec<&[u8]> = writes.iter().map(|(key, _)| key.as_slice()).collect();
+        let _guards = self.key_locks.lock_many(&keys).await?;
         let mut batch = WriteBatch::new();
         for (key, value) in writes {
             match value {

@@ -9,6 +9,7 @@ use tokio::sync::Mutex;
 
 use crate::catalog::{TableCatalog, TableMeta};
 use crate::clock::{Clock, SystemClock};
+use crate::idempotency::IdempotencyTokens;
 use crate::key_locks::KeyLocks;
 use crate::keys::{DROPPED_PREFIX, dropped_key, table_prefix};
 
@@ -41,6 +42,7 @@ pub struct Database {
     pub(crate) config: DatabaseConfig,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) key_locks: KeyLocks,
+    pub(crate) idempotency: IdempotencyTokens,
     /// Serializes table-level changes (create, update, delete, tags) with each other.
     pub(crate) ddl_lock: Mutex<()>,
 }
@@ -62,6 +64,7 @@ impl Database {
             config,
             clock,
             key_locks: KeyLocks::new(),
+            idempotency: IdempotencyTokens::default(),
             ddl_lock: Mutex::new(()),
         });
         database.resume_purges()?;

@@ -137,7 +137,7 @@ impl Database {
         }
         let value = encode_stored_item(&item, size);
 
-        let _guard = self.key_locks.lock(&key).await;
+        let _guard = self.key_locks.lock(&key).await?;
         let old = if condition.is_some() || return_values == ReturnValues::AllOld {
             self.read_item(&key)?
         } else {
@@ -246,7 +246,7 @@ impl Database {
             gannet_expr::check_key_attributes_untouched(update, &key_names)?;
         }
 
-        let _guard = self.key_locks.lock(&storage_key).await;
+        let _guard = self.key_locks.lock(&storage_key).await?;
         let old = self.read_item(&storage_key)?;
         check_condition(condition.as_ref(), old.as_ref(), return_on_failure)?;
         let mut new_item = old
@@ -329,7 +329,7 @@ impl Database {
         let table = self.table_for_items(&table_name)?;
         let key = storage_key_from_key(table.id, &table.primary_key, &key)?;
 
-        let _guard = self.key_locks.lock(&key).await;
+        let _guard = self.key_locks.lock(&key).await?;
         let stored = self.engine.get(&key).map_err(storage_error)?;
         let size = stored.as_deref().map(stored_item_size).unwrap_or(0) as usize;
         let old = stored.as_deref().map(decode_stored_item).transpose()?;

@@ -8,6 +8,7 @@ mod capacity;
 mod catalog;
 mod clock;
 mod database;
+mod idempotency;
 mod item_key;
 mod item_ops;
 mod key_locks;
@@ -17,6 +18,7 @@ mod request_expressions;
 mod stored_item;
 mod table_ops;
 mod table_schema;
+mod transact_ops;
 
 pub use clock::{Clock, SystemClock};
 pub use database::{Database, DatabaseConfig};

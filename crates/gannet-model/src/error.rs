@@ -1,6 +1,7 @@
 //! The one error type behind every API answer. Two exhaustive matches give each variant its
 //! AWS `__type` and HTTP status, so a new variant cannot be added without deciding both.
 
+use crate::api::CancellationReason;
 use crate::value::Item;
 
 /// Prefix of the service's own exception types.
@@ -34,6 +35,11 @@ pub enum Error {
     LimitExceeded(String),
     #[error("{0}")]
     TransactionConflict(String),
+    /// A transaction that did not happen, with one reason per item in request order.
+    #[error("{}", transaction_cancelled_message(reasons))]
+    TransactionCanceled { reasons: Vec<CancellationReason> },
+    #[error("{0}")]
+    TransactionInProgress(String),
     #[error("{0}")]
     IdempotentParameterMismatch(String),
     #[error("{0}")]
@@ -70,6 +76,12 @@ impl Error {
             }
             Error::LimitExceeded(_) => format!("{DYNAMODB}LimitExceededException"),
             Error::TransactionConflict(_) => format!("{DYNAMODB}TransactionConflictException"),
+            Error::TransactionCanceled { .. } => {
+                format!("{DYNAMODB}TransactionCanceledException")
+            }
+            Error::TransactionInProgress(_) => {
+                format!("{DYNAMODB}TransactionInProgressException")
+            }
             Error::IdempotentParameterMismatch(_) => {
                 format!("{DYNAMODB}IdempotentParameterMismatchException")
             }
@@ -91,6 +103,8 @@ impl Error {
             | Error::ConditionalCheckFailed { .. }
             | Error::LimitExceeded(_)
             | Error::TransactionConflict(_)
+            | Error::TransactionCanceled { .. }
+            | Error::TransactionInProgress(_)
             | Error::IdempotentParameterMismatch(_)
             | Error::ItemCollectionSizeLimitExceeded(_)
             | Error::MissingAuthenticationToken(_)
@@ -119,6 +133,15 @@ impl Error {
             item,
         }
     }
+}
+
+/// AWS's message, the one thing the AWS CLI shows: the reason codes in request order.
+fn transaction_cancelled_message(reasons: &[CancellationReason]) -> String {
+    let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
+    format!(
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]",
+        codes.join(", ")
+    )
 }
 
 /// Collects constraint violations into AWS's "N validation errors detected: …" message.

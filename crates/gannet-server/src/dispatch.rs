@@ -53,6 +53,8 @@ async fn call(
         Operation::DeleteItem => json(&database.delete_item(parse(body)?).await?),
         Operation::BatchWriteItem => json(&database.batch_write_item(parse(body)?).await?),
         Operation::BatchGetItem => json(&database.batch_get_item(parse(body)?)?),
+        Operation::TransactWriteItems => json(&database.transact_write_items(parse(body)?).await?),
+        Operation::TransactGetItems => json(&database.transact_get_items(parse(body)?)?),
         other => Err(Error::UnknownOperation(format!(
             "Gannet does not implement the {} operation yet",
             other.name()

@@ -36,17 +36,33 @@ pub fn error(err: &Error, request_id: &str) -> Response<Body> {
         #[serde(rename = "Item", skip_serializing_if = "Option::is_none")]
         item: Option<&'a gannet_model::Item>,
     }
-    let item = match err {
-        Error::ConditionalCheckFailed { item, .. } => item.as_ref(),
-        _ => None,
-    };
+    /// DynamoDB capitalises `Message` in this one exception's body.
+    #[derive(Serialize)]
+    struct CancellationBody<'a> {
+        #[serde(rename = "__type")]
+        kind: String,
+        #[serde(rename = "CancellationReasons")]
+        reasons: &'a [gannet_model::api::CancellationReason],
+        #[serde(rename = "Message")]
+        message: &'a str,
+    }
     let message = err.to_string();
-    let body = ErrorBody {
-        kind: err.aws_type(),
-        message: &message,
-        item,
+    let encoded = match err {
+        Error::TransactionCanceled { reasons } => serde_json::to_vec(&CancellationBody {
+            kind: err.aws_type(),
+            reasons,
+            message: &message,
+        }),
+        _ => serde_json::to_vec(&ErrorBody {
+            kind: err.aws_type(),
+            message: &message,
+            item: match err {
+                Error::ConditionalCheckFailed { item, .. } => item.as_ref(),
+                _ => None,
+            },
+        }),
     };
-    let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+    let bytes = encoded.unwrap_or_else(|_| b"{}".to_vec());
     with_body(err.status(), bytes, request_id)
 }
 

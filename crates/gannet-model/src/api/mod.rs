@@ -5,8 +5,10 @@ mod batch;
 mod item;
 mod legacy;
 mod table;
+mod transact;
 
 pub use batch::*;
 pub use item::*;
 pub use legacy::*;
 pub use table::*;
+pub use transact::*;

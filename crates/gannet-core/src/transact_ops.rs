@@ -1,0 +1,483 @@
+//! TransactWriteItems and TransactGetItems: all-or-nothing, isolated, one storage commit.
+//!
+//! A transaction locks all its items without waiting (see `key_locks`), reads them, checks
+//! every condition, computes every new item, and commits everything in one atomic batch, so a
+//! crash leaves all of it or none. Any failed check cancels the whole transaction with one
+//! reason per item in request order.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+
+use gannet_expr::{Condition, UpdateExpression, apply_update};
+use gannet_model::api::{
+    CancellationReason, ItemResponse, TransactGetItemsInput, TransactGetItemsOutput,
+    TransactWriteItemsInput, TransactWriteItemsOutput, TransactWriteOperation,
+};
+use gannet_model::error::ConstraintViolations;
+use gannet_model::limits::MAX_ITEM_SIZE;
+use gannet_model::size::item_size;
+use gannet_model::{Error, Item};
+use gannet_storage::WriteBatch;
+
+use crate::capacity::{CapacityReport, read_units, write_units};
+use crate::catalog::TableMeta;
+use crate::database::{Database, storage_error};
+use crate::idempotency::TokenDecision;
+use crate::item_key::{key_attributes, storage_key_from_item, storage_key_from_key};
+use crate::key_locks::TRANSACTION_ONGOING;
+use crate::request_expressions::{ExpressionMembers, parse_expressions};
+use crate::stored_item::{decode_stored_item, encode_stored_item, stored_item_size};
+
+const MAX_TRANSACTION_ITEMS: usize = 100;
+/// Total size of the items a transaction writes.
+const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
+
+enum WriteKind {
+    ConditionCheck,
+    Put(Item),
+    Delete,
+    Update(UpdateExpression),
+}
+
+struct PlannedWrite {
+    table: Arc<TableMeta>,
+    key: Item,
+    storage_key: Vec<u8>,
+    kind: WriteKind,
+    condition: Option<Condition>,
+    return_old_on_failure: bool,
+}
+
+fn one_operation(
+    index: usize,
+    item: gannet_model::api::TransactWriteItem,
+) -> Result<(&'static str, TransactWriteOperation), Error> {
+    let present = [
+        ("conditionCheck", item.condition_check),
+        ("put", item.put),
+        ("delete", item.delete),
+        ("update", item.update),
+    ];
+    let mut found = present
+        .into_iter()
+        .filter_map(|(name, op)| op.map(|op| (name, op)));
+    match (found.next(), found.next()) {
+        (Some(one), None) => Ok(one),
+        _ => Err(Error::Validation(format!(
+            "TransactItems can only contain one of Check, Put, Update or Delete (item {})",
+            index + 1
+        ))),
+    }
+}
+
+fn fingerprint(text: &str) -> u64 {
+    // A fixed-key hasher so the same request always yields the same fingerprint.
+    let mut hasher =
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .build_hasher();
+    hasher.write(text.as_bytes());
+    hasher.finish()
+}
+
+impl Database {
+    pub async fn transact_write_items(
+        &self,
+        input: TransactWriteItemsInput,
+    ) -> Result<TransactWriteItemsOutput, Error> {
+        let mut violations = ConstraintViolations::new();
+        match input.transact_items.as_ref().map(Vec::len) {
+            None => violations.null("transactItems"),
+            Some(0) => violations.invalid_raw(
+                "'[]'",
+                "transactItems",
+                "Member must have length greater than or equal to 1",
+            ),
+            Some(n) if n > MAX_TRANSACTION_ITEMS => violations.invalid_raw(
+                &format!("'[{n} items]'"),
+                "transactItems",
+                "Member must have length less than or equal to 100",
+            ),
+            Some(_) => {}
+        }
+        if let Some(token) = input.client_request_token.as_deref()
+            && (token.is_empty() || token.len() > 36)
+        {
+            violations.invalid(
+                token,
+                "clientRequestToken",
+                if token.is_empty() {
+                    "Member must have length greater than or equal to 1"
+                } else {
+                    "Member must have length less than or equal to 36"
+                },
+            );
+        }
+        violations.into_result()?;
+        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
+        let request_fingerprint = fingerprint(&format!("{:?}", input.transact_items));
+        let items = input.transact_items.unwrap_or_default();
+
+        let mut plan = Vec::with_capacity(items.len());
+        let mut seen = BTreeSet::new();
+        let mut written_bytes = 0usize;
+        for (index, item) in items.into_iter().enumerate() {
+            let (member, op) = one_operation(index, item)?;
+            let planned = self.plan_write(index, member, op)?;
+            if let WriteKind::Put(item) = &planned.kind {
+                written_bytes += item_size(item);
+            }
+            if !seen.insert(planned.storage_key.clone()) {
+                return Err(Error::validation(
+                    "Transaction request cannot include multiple operations on one item",
+                ));
+            }
+            plan.push(planned);
+        }
+        if written_bytes > MAX_TRANSACTION_BYTES {
+            return Err(Error::validation(
+                "Transaction request size exceeded the maximum allowed size of 4 MB",
+            ));
+        }
+
+        let token = input.client_request_token;
+        if let Some(token) = token.as_deref() {
+            match self
+                .idempotency
+                .begin(token, request_fingerprint, self.now_millis())?
+            {
+                TokenDecision::Replay => {
+                    return Ok(TransactWriteItemsOutput {
+                        consumed_capacity: transaction_capacity(capacity, &plan, &BTreeMap::new()),
+                    });
+                }
+                TokenDecision::Apply => {}
+            }
+        }
+        let result = self.apply_transaction(&plan).await;
+        if let Some(token) = token.as_deref() {
+            match &result {
+                Ok(_) => self.idempotency.finish(token, self.now_millis()),
+                Err(_) => self.idempotency.abandon(token),
+            }
+        }
+        let sizes = result?;
+        Ok(TransactWriteItemsOutput {
+            consumed_capacity: transaction_capacity(capacity, &plan, &sizes),
+        })
+    }
+
+    /// Locks, checks and commits; returns the size written per item index.
+    async fn apply_transaction(
+        &self,
+        plan: &[PlannedWrite],
+    ) -> Result<BTreeMap<usize, usize>, Error> {
+        let keys: Vec<&[u8]> = plan.iter().map(|p| p.storage_key.as_slice()).collect();
+        let _guards = self
+            .key_locks
+            .try_lock_transaction(&keys)
+            .map_err(|conflict| conflict_cancellation(plan.len(), conflict))?;
+
+        let mut reasons = vec![CancellationReason::none(); plan.len()];
+        let mut cancelled = false;
+        let mut batch = WriteBatch::new();
+        let mut sizes = BTreeMap::new();
+        for (index, planned) in plan.iter().enumerate() {
+            let old = self
+                .engine
+                .get(&planned.storage_key)
+                .map_err(storage_error)?
+                .as_deref()
+                .map(decode_stored_item)
+                .transpose()?;
+            let empty = Item::new();
+            if let Some(condition) = planned.condition.as_ref()
+                && !condition.matches(old.as_ref().unwrap_or(&empty))
+            {
+                reasons[index] = CancellationReason {
+                    item: old.filter(|_| planned.return_old_on_failure),
+                    ..CancellationReason::new(
+                        "ConditionalCheckFailed",
+                        "The conditional request failed",
+                    )
+                };
+                cancelled = true;
+                continue;
+            }
+            match &planned.kind {
+                WriteKind::ConditionCheck => {}
+                WriteKind::Put(item) => {
+                    let size = item_size(item);
+                    sizes.insert(index, size);
+                    batch.put(planned.storage_key.clone(), encode_stored_item(item, size));
+                }
+                WriteKind::Delete => {
+                    sizes.insert(index, old.as_ref().map_or(0, item_size));
+                    if old.is_some() {
+                        batch.delete(planned.storage_key.clone());
+                    }
+                }
+                WriteKind::Update(update) => {
+                    let key_names: Vec<&str> = planned
+                        .table
+                        .primary_key
+                        .attributes()
+                        .map(|a| a.name.as_str())
+                        .collect();
+                    let existed = old.is_some();
+                    let mut new_item = old.unwrap_or_else(|| planned.key.clone());
+                    match apply_update(&mut new_item, existed, update, &key_names) {
+                        Ok(_) => {
+                            let size = item_size(&new_item);
+                            if size > MAX_ITEM_SIZE {
+                                reasons[index] = CancellationReason::new(
+                                    "ValidationError",
+                                    "Item size to update has exceeded the maximum allowed size",
+                                );
+                                cancelled = true;
+                                continue;
+                            }
+                            sizes.insert(index, size);
+                            batch.put(
+                                planned.storage_key.clone(),
+                                encode_stored_item(&new_item, size),
+                            );
+                        }
+                        Err(e) => {
+                            reasons[index] =
+                                CancellationReason::new("ValidationError", &e.to_string());
+                            cancelled = true;
+                        }
+                    }
+                }
+            }
+        }
+        if cancelled {
+            return Err(Error::TransactionCanceled { reasons });
+        }
+        if !batch.is_empty() {
+            self.commit(batch).await?;
+        }
+        Ok(sizes)
+    }
+
+    fn plan_write(
+        &self,
+        index: usize,
+        member: &'static str,
+        op: TransactWriteOperation,
+    ) -> Result<PlannedWrite, Error> {
+        let prefix = format!("transactItems.{}.member.{member}", index + 1);
+        let mut violations = ConstraintViolations::new();
+        if op.table_name.is_none() {
+            violations.null(&format!("{prefix}.tableName"));
+        }
+        match member {
+            "put" if op.item.is_none() => violations.null(&format!("{prefix}.item")),
+            "delete" | "update" | "conditionCheck" if op.key.is_none() => {
+                violations.null(&format!("{prefix}.key"))
+            }
+            _ => {}
+        }
+        if member == "update" && op.update_expression.is_none() {
+            violations.null(&format!("{prefix}.updateExpression"));
+        }
+        if member == "conditionCheck" && op.condition_expression.is_none() {
+            violations.null(&format!("{prefix}.conditionExpression"));
+        }
+        let return_old_on_failure = match op.return_values_on_condition_check_failure.as_deref() {
+            None | Some("NONE") => false,
+            Some("ALL_OLD") => true,
+            Some(other) => {
+                violations.invalid(
+                    other,
+                    &format!("{prefix}.returnValuesOnConditionCheckFailure"),
+                    "Member must satisfy enum value set: [ALL_OLD, NONE]",
+                );
+                false
+            }
+        };
+        violations.into_result()?;
+        let allowed: &'static [&'static str] = if member == "update" {
+            &["UpdateExpression", "ConditionExpression"]
+        } else {
+            &["ConditionExpression"]
+        };
+        let parsed = parse_expressions(
+            ExpressionMembers {
+                names: op.expression_attribute_names.as_ref(),
+                values: op.expression_attribute_values.as_ref(),
+                condition: op.condition_expression.as_deref(),
+                update: op.update_expression.as_deref(),
+                allowed,
+                ..Default::default()
+            },
+            &[],
+        )?;
+        let table = self.table_for_items(op.table_name.as_deref().unwrap_or_default())?;
+        let (storage_key, key, kind) = match member {
+            "put" => {
+                let item = op.item.unwrap_or_default();
+                let storage_key = storage_key_from_item(table.id, &table.primary_key, &item)?;
+                if item_size(&item) > MAX_ITEM_SIZE {
+                    return Err(Error::validation(
+                        "Item size has exceeded the maximum allowed size",
+                    ));
+                }
+                (
+                    storage_key,
+                    key_attributes(&table.primary_key, &item),
+                    WriteKind::Put(item),
+                )
+            }
+            _ => {
+                let key = op.key.unwrap_or_default();
+                let storage_key = storage_key_from_key(table.id, &table.primary_key, &key)?;
+                let kind = match (member, parsed.update) {
+                    ("update", Some(update)) => {
+                        let key_names: Vec<&str> = table
+                            .primary_key
+                            .attributes()
+                            .map(|a| a.name.as_str())
+                            .collect();
+                        gannet_expr::check_key_attributes_untouched(&update, &key_names)?;
+                        WriteKind::Update(update)
+                    }
+                    ("delete", _) => WriteKind::Delete,
+                    _ => WriteKind::ConditionCheck,
+                };
+                (storage_key, key, kind)
+            }
+        };
+        Ok(PlannedWrite {
+            table,
+            key,
+            storage_key,
+            kind,
+            condition: parsed.condition,
+            return_old_on_failure,
+        })
+    }
+
+    pub fn transact_get_items(
+        &self,
+        input: TransactGetItemsInput,
+    ) -> Result<TransactGetItemsOutput, Error> {
+        let mut violations = ConstraintViolations::new();
+        match input.transact_items.as_ref().map(Vec::len) {
+            None => violations.null("transactItems"),
+            Some(0) => violations.invalid_raw(
+                "'[]'",
+                "transactItems",
+                "Member must have length greater than or equal to 1",
+            ),
+            Some(n) if n > MAX_TRANSACTION_ITEMS => violations.invalid_raw(
+                &format!("'[{n} items]'"),
+                "transactItems",
+                "Member must have length less than or equal to 100",
+            ),
+            Some(_) => {}
+        }
+        violations.into_result()?;
+        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
+        let mut reads = Vec::new();
+        for (index, item) in input
+            .transact_items
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            let prefix = format!("transactItems.{}.member.get", index + 1);
+            let Some(get) = item.get else {
+                let mut violations = ConstraintViolations::new();
+                violations.null(&format!("transactItems.{}.member.get", index + 1));
+                violations.into_result()?;
+                continue;
+            };
+            let mut violations = ConstraintViolations::new();
+            if get.table_name.is_none() {
+                violations.null(&format!("{prefix}.tableName"));
+            }
+            if get.key.is_none() {
+                violations.null(&format!("{prefix}.key"));
+            }
+            violations.into_result()?;
+            let parsed = parse_expressions(
+                ExpressionMembers {
+                    names: get.expression_attribute_names.as_ref(),
+                    projection: get.projection_expression.as_deref(),
+                    allowed: &["ProjectionExpression"],
+                    ..Default::default()
+                },
+                &[],
+            )?;
+            let table = self.table_for_items(get.table_name.as_deref().unwrap_or_default())?;
+            let storage_key =
+                storage_key_from_key(table.id, &table.primary_key, &get.key.unwrap_or_default())?;
+            reads.push((table, storage_key, parsed.projection));
+        }
+        let keys: Vec<&[u8]> = reads.iter().map(|(_, key, _)| key.as_slice()).collect();
+        // Holding every item's lock while reading gives one consistent view across them.
+        let _guards = self
+            .key_locks
+            .try_lock_transaction(&keys)
+            .map_err(|conflict| conflict_cancellation(reads.len(), conflict))?;
+        let mut responses = Vec::with_capacity(reads.len());
+        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        for (table, storage_key, projection) in &reads {
+            let stored = self.engine.get(storage_key).map_err(storage_error)?;
+            let size = stored.as_deref().map_or(0, stored_item_size) as usize;
+            *units
+                .entry(table.description.table_name.clone())
+                .or_default() += 2.0 * read_units(size, true);
+            let item = stored.as_deref().map(decode_stored_item).transpose()?;
+            responses.push(ItemResponse {
+                item: match (item, projection) {
+                    (Some(item), Some(projection)) => Some(projection.apply(&item)),
+                    (item, _) => item,
+                },
+            });
+        }
+        Ok(TransactGetItemsOutput {
+            responses,
+            consumed_capacity: (capacity != CapacityReport::None).then(|| {
+                units
+                    .into_iter()
+                    .filter_map(|(table, units)| capacity.report(&table, units))
+                    .collect()
+            }),
+        })
+    }
+}
+
+fn conflict_cancellation(len: usize, conflict: usize) -> Error {
+    let mut reasons = vec![CancellationReason::none(); len];
+    if let Some(reason) = reasons.get_mut(conflict) {
+        *reason = CancellationReason::new("TransactionConflict", TRANSACTION_ONGOING);
+    }
+    Error::TransactionCanceled { reasons }
+}
+
+/// Transactions cost two units per unit a plain write would.
+fn transaction_capacity(
+    report: CapacityReport,
+    plan: &[PlannedWrite],
+    sizes: &BTreeMap<usize, usize>,
+) -> Option<Vec<gannet_model::api::ConsumedCapacity>> {
+    if report == CapacityReport::None {
+        return None;
+    }
+    let mut units: BTreeMap<String, f64> = BTreeMap::new();
+    for (index, planned) in plan.iter().enumerate() {
+        let size = sizes.get(&index).copied().unwrap_or(0);
+        *units
+            .entry(planned.table.description.table_name.clone())
+            .or_default() += 2.0 * write_units(size);
+    }
+    Some(
+        units
+            .into_iter()
+            .filter_map(|(table, units)| report.report(&table, units))
+            .collect(),
+    )
+}
