@@ -51,8 +51,8 @@ say "cargo build"
 cargo build
 
 rust_rc=0
-say "cargo test --workspace"
-cargo test --workspace 2>&1 | tee "$LOG_DIR/cargo.log" || rust_rc=$?
+say "cargo test --workspace --no-fail-fast"
+cargo test --workspace --no-fail-fast 2>&1 | tee "$LOG_DIR/cargo.log" || rust_rc=$?
 
 # --- Python end-to-end suite --------------------------------------------------------------
 py_rc=0

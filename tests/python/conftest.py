@@ -19,7 +19,7 @@ def server(tmp_path_factory):
     srv = GannetServer(data_dir=tmp_path_factory.mktemp("gannet-data")).start()
     yield srv
     if srv.alive():
-        srv.stop(signal.SIGTERM, timeout=15)
+        srv.stop(signal.SIGTERM, timeout=30)
 
 
 @pytest.fixture

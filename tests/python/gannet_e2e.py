@@ -74,6 +74,11 @@ class GannetServer:
         else:
             assert self.data_dir is not None
             args += ["--data-dir", str(self.data_dir)]
+        # Region and account id named in ARNs: pinned unless a test picks its own.
+        if "--region" not in self.extra_args:
+            args += ["--region", REGION]
+        if "--account-id" not in self.extra_args:
+            args += ["--account-id", ACCOUNT_ID]
         args += self.extra_args
         self.proc = subprocess.Popen(
             args,

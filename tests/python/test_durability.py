@@ -45,7 +45,7 @@ def test_graceful_shutdown_and_restart(tmp_path, sig):
         write_items(client, "durable", "a", 50)
         client.delete_item(TableName="durable", Key={"pk": {"S": "a0"}})
         start = time.monotonic()
-        rc = srv.stop(sig, timeout=10)
+        rc = srv.stop(sig, timeout=30)
         elapsed = time.monotonic() - start
     finally:
         srv.kill()
@@ -67,7 +67,7 @@ def test_graceful_shutdown_and_restart(tmp_path, sig):
             got = client.get_item(TableName="durable", Key={"pk": {"S": f"a{i}"}}, ConsistentRead=True)
             assert got["Item"]["n"] == {"N": str(i)}, f"a{i}"
         assert client.list_tables()["TableNames"] == ["durable"]
-        assert srv2.stop(signal.SIGTERM, timeout=10) == 0
+        assert srv2.stop(signal.SIGTERM, timeout=30) == 0
     finally:
         srv2.kill()
 
@@ -79,7 +79,7 @@ def test_buffered_durability_flushes_on_sigterm(tmp_path):
         client = srv.client()
         client.create_table(TableName="buffered", **HASH_ONLY)
         write_items(client, "buffered", "b", 100)
-        assert srv.stop(signal.SIGTERM, timeout=10) == 0
+        assert srv.stop(signal.SIGTERM, timeout=30) == 0
     finally:
         srv.kill()
     srv2 = GannetServer(data_dir=data).start()
@@ -99,7 +99,7 @@ def test_deleted_table_stays_deleted_after_restart(tmp_path):
         write_items(client, "gone", "g", 10)
         client.delete_table(TableName="gone")
         client.create_table(TableName="gone", **HASH_ONLY)  # same name, new (empty) table
-        assert srv.stop(signal.SIGTERM, timeout=10) == 0
+        assert srv.stop(signal.SIGTERM, timeout=30) == 0
     finally:
         srv.kill()
     srv2 = GannetServer(data_dir=data).start()
@@ -119,7 +119,7 @@ def test_in_memory_starts_empty(tmp_path):
         client.create_table(TableName="mem", **HASH_ONLY)
         write_items(client, "mem", "m", 5)
         check_items(client, "mem", "m", 5)
-        assert srv.stop(signal.SIGTERM, timeout=10) == 0
+        assert srv.stop(signal.SIGTERM, timeout=30) == 0
     finally:
         srv.kill()
     srv2 = GannetServer(in_memory=True).start()

@@ -256,6 +256,20 @@ def test_create_key_schema_attribute_not_defined(ddb):
     )
 
 
+def test_create_more_keys_than_definitions(ddb):
+    with pytest.raises(ClientError) as e:
+        ddb.create_table(
+            TableName=unique_name(),
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+        )
+    assert_error(e, "ValidationException", "Invalid KeySchema: Some index key attribute have no definition")
+
+
 def test_create_unused_attribute_definition(ddb):
     with pytest.raises(ClientError) as e:
         ddb.create_table(
@@ -416,8 +430,9 @@ def test_list_tables_sorted_and_paginated(fresh_server):
     assert "LastEvaluatedTableName" not in p3
 
     # ExclusiveStartTableName need not be an existing table.
-    after = client.list_tables(ExclusiveStartTableName="c")["TableNames"]
-    assert after == [n for n in expected if n > "c"]
+    after = client.list_tables(ExclusiveStartTableName="cat")["TableNames"]
+    assert after == [n for n in expected if n > "cat"]
+    assert after[0] == "charlie"
 
     # The SDK paginator walks it all.
     pages = list(client.get_paginator("list_tables").paginate(PaginationConfig={"PageSize": 2}))

@@ -257,7 +257,7 @@ async fn sigint_exits_cleanly_with_buffered_durability() {
             .await
             .unwrap();
     }
-    let status = server.stop("INT", Duration::from_secs(10)).await;
+    let status = server.stop("INT", Duration::from_secs(30)).await;
     assert!(
         status.success(),
         "exit status {status:?}:\n{}",

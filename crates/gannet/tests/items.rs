@@ -45,10 +45,10 @@ fn normalize_item(i: &Item) -> Item {
 async fn setup() -> (Server, Client) {
     let server = Server::start().await;
     let c = server.client().await;
-    create_table(&c, "t", ScalarAttributeType::S, None).await;
+    create_table(&c, "tbl", ScalarAttributeType::S, None).await;
     create_table(
         &c,
-        "hr",
+        "hash_range",
         ScalarAttributeType::S,
         Some(ScalarAttributeType::N),
     )
@@ -81,7 +81,7 @@ async fn get(c: &Client, table: &str, key: Item) -> Option<Item> {
 async fn every_attribute_type_round_trips() {
     let server = Server::start_on_disk().await;
     let c = server.client().await;
-    create_table(&c, "t", ScalarAttributeType::S, None).await;
+    create_table(&c, "tbl", ScalarAttributeType::S, None).await;
     let original = item(&[
         ("pk", s("all")),
         ("s", s("héllo wörld ✓")),
@@ -90,7 +90,7 @@ async fn every_attribute_type_round_trips() {
         ("neg", n("-3.25")),
         ("b", b(&[0, 1, 2, 255])),
         ("empty_b", b(&[])),
-        ("t", AttributeValue::Bool(true)),
+        ("tbl", AttributeValue::Bool(true)),
         ("f", AttributeValue::Bool(false)),
         ("nul", AttributeValue::Null(true)),
         (
@@ -135,14 +135,16 @@ async fn every_attribute_type_round_trips() {
         ("empty_l", AttributeValue::L(vec![])),
         ("empty_m", AttributeValue::M(HashMap::new())),
     ]);
-    put(&c, "t", original.clone()).await;
-    let got = get(&c, "t", item(&[("pk", s("all"))])).await.expect("item");
+    put(&c, "tbl", original.clone()).await;
+    let got = get(&c, "tbl", item(&[("pk", s("all"))]))
+        .await
+        .expect("item");
     assert_eq!(normalize_item(&got), normalize_item(&original));
 
     // Eventually consistent read sees it too.
     let got = c
         .get_item()
-        .table_name("t")
+        .table_name("tbl")
         .key("pk", s("all"))
         .send()
         .await
@@ -195,7 +197,7 @@ async fn numbers_are_canonical_and_exact() {
         let key = format!("n{i}");
         put(
             &c,
-            "t",
+            "tbl",
             item(&[
                 ("pk", s(&key)),
                 ("n", n(given)),
@@ -203,7 +205,7 @@ async fn numbers_are_canonical_and_exact() {
             ]),
         )
         .await;
-        let got = get(&c, "t", item(&[("pk", s(&key))])).await.unwrap();
+        let got = get(&c, "tbl", item(&[("pk", s(&key))])).await.unwrap();
         assert_eq!(got["n"], n(canonical), "{given}");
         assert_eq!(
             got["l"],
@@ -213,14 +215,14 @@ async fn numbers_are_canonical_and_exact() {
     }
     put(
         &c,
-        "t",
+        "tbl",
         item(&[
             ("pk", s("ns")),
             ("ns", AttributeValue::Ns(vec!["1.50".into(), "02".into()])),
         ]),
     )
     .await;
-    let got = get(&c, "t", item(&[("pk", s("ns"))])).await.unwrap();
+    let got = get(&c, "tbl", item(&[("pk", s("ns"))])).await.unwrap();
     assert_eq!(
         normalize(&got["ns"]),
         AttributeValue::Ns(vec!["1.5".into(), "2".into()])
@@ -232,34 +234,34 @@ async fn equal_numbers_are_the_same_key() {
     let (_server, c) = setup().await;
     put(
         &c,
-        "hr",
+        "hash_range",
         item(&[("pk", s("p")), ("sk", n("1")), ("v", s("one"))]),
     )
     .await;
     put(
         &c,
-        "hr",
+        "hash_range",
         item(&[("pk", s("p")), ("sk", n("10")), ("v", s("ten"))]),
     )
     .await;
-    let got = get(&c, "hr", item(&[("pk", s("p")), ("sk", n("1.00"))]))
+    let got = get(&c, "hash_range", item(&[("pk", s("p")), ("sk", n("1.00"))]))
         .await
         .unwrap();
     assert_eq!(got["v"], s("one"));
     put(
         &c,
-        "hr",
+        "hash_range",
         item(&[("pk", s("p")), ("sk", n("01")), ("v", s("again"))]),
     )
     .await;
-    let got = get(&c, "hr", item(&[("pk", s("p")), ("sk", n("1"))]))
+    let got = get(&c, "hash_range", item(&[("pk", s("p")), ("sk", n("1"))]))
         .await
         .unwrap();
     assert_eq!(
         got,
         item(&[("pk", s("p")), ("sk", n("1")), ("v", s("again"))])
     );
-    let got = get(&c, "hr", item(&[("pk", s("p")), ("sk", n("10"))]))
+    let got = get(&c, "hash_range", item(&[("pk", s("p")), ("sk", n("10"))]))
         .await
         .unwrap();
     assert_eq!(got["v"], s("ten"));
@@ -270,7 +272,7 @@ async fn number_errors() {
     let (_server, c) = setup().await;
     let put_n = |v: &str| {
         c.put_item()
-            .table_name("t")
+            .table_name("tbl")
             .item("pk", s("x"))
             .item("n", n(v))
             .send()
@@ -299,7 +301,7 @@ async fn number_errors() {
         "Number underflow. Attempting to store a number with magnitude smaller than supported range",
     );
     // Nothing was written.
-    assert!(get(&c, "t", item(&[("pk", s("x"))])).await.is_none());
+    assert!(get(&c, "tbl", item(&[("pk", s("x"))])).await.is_none());
 }
 
 #[tokio::test]
@@ -307,7 +309,7 @@ async fn return_values_on_put_and_delete() {
     let (_server, c) = setup().await;
     let out = c
         .put_item()
-        .table_name("t")
+        .table_name("tbl")
         .item("pk", s("rv"))
         .item("v", n("1"))
         .return_values(ReturnValue::AllOld)
@@ -317,7 +319,7 @@ async fn return_values_on_put_and_delete() {
     assert!(out.attributes().is_none());
     let out = c
         .put_item()
-        .table_name("t")
+        .table_name("tbl")
         .item("pk", s("rv"))
         .item("v", n("2"))
         .return_values(ReturnValue::AllOld)
@@ -330,7 +332,7 @@ async fn return_values_on_put_and_delete() {
     );
     let out = c
         .put_item()
-        .table_name("t")
+        .table_name("tbl")
         .item("pk", s("rv"))
         .item("v", n("3"))
         .return_values(ReturnValue::None)
@@ -346,7 +348,7 @@ async fn return_values_on_put_and_delete() {
     ] {
         assert_err(
             c.put_item()
-                .table_name("t")
+                .table_name("tbl")
                 .item("pk", s("rv"))
                 .item("v", n("4"))
                 .return_values(rv)
@@ -357,13 +359,13 @@ async fn return_values_on_put_and_delete() {
         );
     }
     assert_eq!(
-        get(&c, "t", item(&[("pk", s("rv"))])).await.unwrap()["v"],
+        get(&c, "tbl", item(&[("pk", s("rv"))])).await.unwrap()["v"],
         n("3")
     );
 
     let out = c
         .delete_item()
-        .table_name("t")
+        .table_name("tbl")
         .key("pk", s("rv"))
         .return_values(ReturnValue::AllOld)
         .send()
@@ -373,10 +375,10 @@ async fn return_values_on_put_and_delete() {
         out.attributes(),
         Some(&item(&[("pk", s("rv")), ("v", n("3"))]))
     );
-    assert!(get(&c, "t", item(&[("pk", s("rv"))])).await.is_none());
+    assert!(get(&c, "tbl", item(&[("pk", s("rv"))])).await.is_none());
     let out = c
         .delete_item()
-        .table_name("t")
+        .table_name("tbl")
         .key("pk", s("rv"))
         .return_values(ReturnValue::AllOld)
         .send()
@@ -388,7 +390,7 @@ async fn return_values_on_put_and_delete() {
     );
     assert_err(
         c.delete_item()
-            .table_name("t")
+            .table_name("tbl")
             .key("pk", s("rv"))
             .return_values(ReturnValue::AllNew)
             .send()
@@ -403,7 +405,7 @@ async fn get_missing_item_and_overwrite() {
     let (_server, c) = setup().await;
     let out = c
         .get_item()
-        .table_name("t")
+        .table_name("tbl")
         .key("pk", s("absent"))
         .send()
         .await
@@ -411,13 +413,13 @@ async fn get_missing_item_and_overwrite() {
     assert!(out.item().is_none());
     put(
         &c,
-        "t",
+        "tbl",
         item(&[("pk", s("o")), ("a", s("1")), ("b", s("2"))]),
     )
     .await;
-    put(&c, "t", item(&[("pk", s("o")), ("c", s("3"))])).await;
+    put(&c, "tbl", item(&[("pk", s("o")), ("c", s("3"))])).await;
     assert_eq!(
-        get(&c, "t", item(&[("pk", s("o"))])).await.unwrap(),
+        get(&c, "tbl", item(&[("pk", s("o"))])).await.unwrap(),
         item(&[("pk", s("o")), ("c", s("3"))])
     );
 }
@@ -426,12 +428,12 @@ async fn get_missing_item_and_overwrite() {
 async fn key_schema_mismatches() {
     let (_server, c) = setup().await;
     let bad_keys: Vec<(&str, Item)> = vec![
-        ("t", item(&[("wrong", s("a"))])),
-        ("t", item(&[("pk", s("a")), ("extra", s("b"))])),
-        ("t", item(&[("pk", n("1"))])),
-        ("hr", item(&[("pk", s("a"))])),
-        ("hr", item(&[("sk", n("1"))])),
-        ("hr", item(&[("pk", s("a")), ("sk", s("1"))])),
+        ("tbl", item(&[("wrong", s("a"))])),
+        ("tbl", item(&[("pk", s("a")), ("extra", s("b"))])),
+        ("tbl", item(&[("pk", n("1"))])),
+        ("hash_range", item(&[("pk", s("a"))])),
+        ("hash_range", item(&[("sk", n("1"))])),
+        ("hash_range", item(&[("pk", s("a")), ("sk", s("1"))])),
     ];
     for (table, key) in bad_keys {
         assert_err(
@@ -460,7 +462,7 @@ async fn put_key_errors() {
     let (_server, c) = setup().await;
     assert_err(
         c.put_item()
-            .table_name("t")
+            .table_name("tbl")
             .item("other", s("a"))
             .send()
             .await,
@@ -469,7 +471,7 @@ async fn put_key_errors() {
     );
     assert_err(
         c.put_item()
-            .table_name("hr")
+            .table_name("hash_range")
             .item("pk", s("a"))
             .send()
             .await,
@@ -477,13 +479,17 @@ async fn put_key_errors() {
         "One or more parameter values were invalid: Missing the key sk in the item",
     );
     assert_err(
-        c.put_item().table_name("t").item("pk", n("1")).send().await,
+        c.put_item()
+            .table_name("tbl")
+            .item("pk", n("1"))
+            .send()
+            .await,
         VALIDATION,
         "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N",
     );
     assert_err(
         c.put_item()
-            .table_name("hr")
+            .table_name("hash_range")
             .item("pk", s("a"))
             .item("sk", s("1"))
             .send()
@@ -492,7 +498,11 @@ async fn put_key_errors() {
         "One or more parameter values were invalid: Type mismatch for key sk expected: N actual: S",
     );
     assert_err(
-        c.put_item().table_name("t").item("pk", s("")).send().await,
+        c.put_item()
+            .table_name("tbl")
+            .item("pk", s(""))
+            .send()
+            .await,
         VALIDATION,
         "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk",
     );
@@ -504,22 +514,31 @@ async fn key_size_limits() {
     let c = server.client().await;
     create_table(
         &c,
-        "hs",
+        "hs_tbl",
         ScalarAttributeType::S,
         Some(ScalarAttributeType::S),
     )
     .await;
     let ok_hash = "k".repeat(2048);
     let ok_range = "r".repeat(1024);
-    put(&c, "hs", item(&[("pk", s(&ok_hash)), ("sk", s(&ok_range))])).await;
+    put(
+        &c,
+        "hs_tbl",
+        item(&[("pk", s(&ok_hash)), ("sk", s(&ok_range))]),
+    )
+    .await;
     assert!(
-        get(&c, "hs", item(&[("pk", s(&ok_hash)), ("sk", s(&ok_range))]))
-            .await
-            .is_some()
+        get(
+            &c,
+            "hs_tbl",
+            item(&[("pk", s(&ok_hash)), ("sk", s(&ok_range))])
+        )
+        .await
+        .is_some()
     );
     assert_err(
         c.put_item()
-            .table_name("hs")
+            .table_name("hs_tbl")
             .item("pk", s(&"k".repeat(2049)))
             .item("sk", s("r"))
             .send()
@@ -529,7 +548,7 @@ async fn key_size_limits() {
     );
     assert_err(
         c.put_item()
-            .table_name("hs")
+            .table_name("hs_tbl")
             .item("pk", s("k"))
             .item("sk", s(&"r".repeat(1025)))
             .send()
@@ -540,7 +559,7 @@ async fn key_size_limits() {
     // UTF-8 bytes count, not characters: 683 * 3 bytes = 2049.
     assert_err_contains(
         c.put_item()
-            .table_name("hs")
+            .table_name("hs_tbl")
             .item("pk", s(&"€".repeat(683)))
             .item("sk", s("r"))
             .send()
@@ -557,13 +576,13 @@ async fn item_size_limit() {
     let exact = 400 * 1024 - 7;
     put(
         &c,
-        "t",
+        "tbl",
         item(&[("pk", s("a")), ("data", s(&"x".repeat(exact)))]),
     )
     .await;
     let res = c
         .put_item()
-        .table_name("t")
+        .table_name("tbl")
         .item("pk", s("a"))
         .item("data", s(&"x".repeat(exact + 1)))
         .send()
@@ -573,7 +592,7 @@ async fn item_size_limit() {
         VALIDATION,
         "Item size has exceeded the maximum allowed size",
     );
-    let got = get(&c, "t", item(&[("pk", s("a"))])).await.unwrap();
+    let got = get(&c, "tbl", item(&[("pk", s("a"))])).await.unwrap();
     match &got["data"] {
         AttributeValue::S(v) => assert_eq!(v.len(), exact),
         other => panic!("{other:?}"),
@@ -585,7 +604,7 @@ async fn malformed_sets_and_values() {
     let (_server, c) = setup().await;
     let put_v = |v: AttributeValue| {
         c.put_item()
-            .table_name("t")
+            .table_name("tbl")
             .item("pk", s("x"))
             .item("v", v)
             .send()
@@ -620,7 +639,7 @@ async fn malformed_sets_and_values() {
         VALIDATION,
         "Null attribute value types must have the value of true",
     );
-    assert!(get(&c, "t", item(&[("pk", s("x"))])).await.is_none());
+    assert!(get(&c, "tbl", item(&[("pk", s("x"))])).await.is_none());
 }
 
 #[tokio::test]

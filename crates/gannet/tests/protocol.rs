@@ -120,11 +120,11 @@ async fn unknown_operation() {
 async fn known_but_unimplemented_operation_is_never_500() {
     let server = Server::start().await;
     let c = server.client().await;
-    create_table(&c, "bk", ScalarAttributeType::S, None).await;
+    create_table(&c, "bkp", ScalarAttributeType::S, None).await;
     let r = server
         .raw(
             Some("DynamoDB_20120810.CreateBackup"),
-            r#"{"TableName":"bk","BackupName":"b1"}"#,
+            r#"{"TableName":"bkp","BackupName":"b1"}"#,
         )
         .await;
     assert!(r.status < 500, "{r:?}");

@@ -262,7 +262,7 @@ async fn create_table_validation_errors() {
     // Key schema names an attribute that is not defined.
     assert_err(
         c.create_table()
-            .table_name("t1")
+            .table_name("tbl1")
             .billing_mode(BillingMode::PayPerRequest)
             .attribute_definitions(attr_def("other", ScalarAttributeType::S))
             .key_schema(key_elem("pk", KeyType::Hash))
@@ -271,10 +271,20 @@ async fn create_table_validation_errors() {
         VALIDATION,
         "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [pk], AttributeDefinitions: [other]",
     );
+    // More keys than definitions.
+    assert_err(
+        base()
+            .table_name("tbl1b")
+            .key_schema(key_elem("sk", KeyType::Range))
+            .send()
+            .await,
+        VALIDATION,
+        "Invalid KeySchema: Some index key attribute have no definition",
+    );
     // A defined attribute that no key uses.
     assert_err(
         base()
-            .table_name("t2")
+            .table_name("tbl2")
             .attribute_definitions(attr_def("extra", ScalarAttributeType::N))
             .send()
             .await,
@@ -284,7 +294,7 @@ async fn create_table_validation_errors() {
     // Two HASH keys.
     assert_err(
         c.create_table()
-            .table_name("t3")
+            .table_name("tbl3")
             .billing_mode(BillingMode::PayPerRequest)
             .attribute_definitions(attr_def("a", ScalarAttributeType::S))
             .attribute_definitions(attr_def("b", ScalarAttributeType::S))
@@ -299,7 +309,7 @@ async fn create_table_validation_errors() {
     let msg = "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED";
     assert_err(
         base()
-            .table_name("t4")
+            .table_name("tbl4")
             .billing_mode(BillingMode::Provisioned)
             .send()
             .await,
@@ -308,7 +318,7 @@ async fn create_table_validation_errors() {
     );
     assert_err(
         c.create_table()
-            .table_name("t5")
+            .table_name("tbl5")
             .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
             .key_schema(key_elem("pk", KeyType::Hash))
             .send()
@@ -319,7 +329,7 @@ async fn create_table_validation_errors() {
     // PAY_PER_REQUEST with throughput.
     assert_err(
         base()
-            .table_name("t6")
+            .table_name("tbl6")
             .provisioned_throughput(throughput(1, 1))
             .send()
             .await,

@@ -122,6 +122,13 @@ impl Server {
             args.push("--data-dir".into());
             args.push(dir.display().to_string());
         }
+        // Region and account id named in ARNs: pinned unless a test picks its own.
+        if !extra_args.contains(&"--region") {
+            args.extend(["--region".into(), REGION.into()]);
+        }
+        if !extra_args.contains(&"--account-id") {
+            args.extend(["--account-id".into(), ACCOUNT_ID.into()]);
+        }
         args.extend(extra_args.iter().map(|s| s.to_string()));
 
         let mut child = Command::new(BIN)
@@ -227,9 +234,9 @@ impl Server {
         }
     }
 
-    /// SIGTERM, and wait (up to 10 s) for the exit.
+    /// SIGTERM, and wait (up to 30 s) for the exit; callers assert how long it took.
     pub async fn terminate(&mut self) -> ExitStatus {
-        self.stop("TERM", Duration::from_secs(10)).await
+        self.stop("TERM", Duration::from_secs(30)).await
     }
 
     pub async fn raw(&self, target: Option<&str>, body: impl Into<Vec<u8>>) -> RawResponse {
