@@ -665,3 +665,38 @@ def test_describe_endpoints(ddb):
     assert len(eps) >= 1
     assert eps[0]["Address"]
     assert eps[0]["CachePeriodInMinutes"] == 1440
+
+
+# --- State transitions (--transition-delay) ---------------------------------------------------------
+
+
+def test_transition_delay_shows_intermediate_states(fresh_server):
+    client = fresh_server("--transition-delay", "400").client()
+    resp = client.create_table(TableName="slow", BillingMode="PAY_PER_REQUEST", **HASH_ONLY)
+    assert resp["TableDescription"]["TableStatus"] == "CREATING"
+    assert client.describe_table(TableName="slow")["Table"]["TableStatus"] == "CREATING"
+    start = time.monotonic()
+    client.get_waiter("table_exists").wait(TableName="slow", WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+    assert time.monotonic() - start < 5
+    assert client.describe_table(TableName="slow")["Table"]["TableStatus"] == "ACTIVE"
+
+    resp = client.update_table(
+        TableName="slow",
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 2},
+    )
+    assert resp["TableDescription"]["TableStatus"] == "UPDATING"
+    assert client.describe_table(TableName="slow")["Table"]["TableStatus"] == "UPDATING"
+    client.get_waiter("table_exists").wait(TableName="slow", WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+    d = client.describe_table(TableName="slow")["Table"]
+    assert d["TableStatus"] == "ACTIVE"
+    assert d["ProvisionedThroughput"]["ReadCapacityUnits"] == 2
+
+    resp = client.delete_table(TableName="slow")
+    assert resp["TableDescription"]["TableStatus"] == "DELETING"
+    assert client.describe_table(TableName="slow")["Table"]["TableStatus"] == "DELETING"
+    client.get_waiter("table_not_exists").wait(TableName="slow", WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+    with pytest.raises(ClientError) as e:
+        client.describe_table(TableName="slow")
+    assert_error(e, "ResourceNotFoundException")
+    assert client.list_tables()["TableNames"] == []

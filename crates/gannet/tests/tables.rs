@@ -743,3 +743,77 @@ async fn describe_limits_and_endpoints() {
     assert!(!ep.address().is_empty());
     assert_eq!(ep.cache_period_in_minutes(), 1440);
 }
+
+/// Polls DescribeTable until `want` (or gone, for `None`), for at most 5 s.
+async fn poll_status(c: &aws_sdk_dynamodb::Client, name: &str, want: Option<TableStatus>) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let res = c.describe_table().table_name(name).send().await;
+        let status = match res {
+            Ok(out) => out.table().and_then(|t| t.table_status()).cloned(),
+            Err(e) => {
+                assert_eq!(service_err(Err::<(), _>(e)).code, NOT_FOUND);
+                None
+            }
+        };
+        if status == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{name}: still {status:?}, want {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn transition_delay_shows_intermediate_states() {
+    let server = Server::start_with(Storage::InMemory, &["--transition-delay", "400"]).await;
+    let c = server.client().await;
+    let out = c
+        .create_table()
+        .table_name("slow")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+        .key_schema(key_elem("pk", KeyType::Hash))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.table_description().unwrap().table_status(),
+        Some(&TableStatus::Creating)
+    );
+    let t = c.describe_table().table_name("slow").send().await.unwrap();
+    assert_eq!(
+        t.table().unwrap().table_status(),
+        Some(&TableStatus::Creating)
+    );
+    poll_status(&c, "slow", Some(TableStatus::Active)).await;
+
+    let out = c
+        .update_table()
+        .table_name("slow")
+        .billing_mode(BillingMode::Provisioned)
+        .provisioned_throughput(throughput(2, 2))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.table_description().unwrap().table_status(),
+        Some(&TableStatus::Updating)
+    );
+    poll_status(&c, "slow", Some(TableStatus::Active)).await;
+
+    let out = c.delete_table().table_name("slow").send().await.unwrap();
+    assert_eq!(
+        out.table_description().unwrap().table_status(),
+        Some(&TableStatus::Deleting)
+    );
+    let t = c.describe_table().table_name("slow").send().await.unwrap();
+    assert_eq!(
+        t.table().unwrap().table_status(),
+        Some(&TableStatus::Deleting)
+    );
+    poll_status(&c, "slow", None).await;
+}
