@@ -32,6 +32,19 @@ pub fn encode_key_value(v: &AttributeValue, out: &mut Vec<u8>) {
     }
 }
 
+/// Appends the encoding of an S or B prefix without its terminator: exactly the encodings of
+/// the values that begin with the prefix start with these bytes (begins_with on a sort key).
+/// Other types append nothing.
+pub fn encode_key_prefix(v: &AttributeValue, out: &mut Vec<u8>) {
+    let raw = match v {
+        AttributeValue::S(s) => s.as_bytes(),
+        AttributeValue::B(b) => b.as_slice(),
+        _ => return,
+    };
+    encode_bytes(raw, out);
+    out.truncate(out.len() - 2);
+}
+
 /// Decodes one key value of type `ty` from the front of `bytes`; returns it and the bytes used.
 pub fn decode_key_value(
     ty: ScalarAttributeType,
@@ -311,6 +324,27 @@ mod tests {
             let mut k2 = enc(&p2);
             encode_key_value(&s2, &mut k2);
             prop_assert_eq!(k1.cmp(&k2), dynamo_cmp(&p1, &p2).then(dynamo_cmp(&s1, &s2)));
+        }
+
+        #[test]
+        fn key_prefix_matches_begins_with(
+            (value, prefix) in prop_oneof![
+                (".{0,6}", ".{0,3}").prop_map(|(v, p)| (AttributeValue::S(v), AttributeValue::S(p))),
+                (
+                    prop::collection::vec(prop_oneof![Just(0u8), Just(1), Just(0xFF)], 0..6),
+                    prop::collection::vec(prop_oneof![Just(0u8), Just(1), Just(0xFF)], 0..3),
+                )
+                    .prop_map(|(v, p)| (AttributeValue::B(v), AttributeValue::B(p))),
+            ]
+        ) {
+            let mut encoded_prefix = Vec::new();
+            encode_key_prefix(&prefix, &mut encoded_prefix);
+            let begins = match (&value, &prefix) {
+                (AttributeValue::S(v), AttributeValue::S(p)) => v.starts_with(p.as_str()),
+                (AttributeValue::B(v), AttributeValue::B(p)) => v.starts_with(p),
+                _ => unreachable!(),
+            };
+            prop_assert_eq!(enc(&value).starts_with(&encoded_prefix), begins);
         }
 
         #[test]

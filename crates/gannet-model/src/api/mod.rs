@@ -4,11 +4,13 @@
 mod batch;
 mod item;
 mod legacy;
+mod query;
 mod table;
 mod transact;
 
 pub use batch::*;
 pub use item::*;
 pub use legacy::*;
+pub use query::*;
 pub use table::*;
 pub use transact::*;
