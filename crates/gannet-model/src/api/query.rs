@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ConsumedCapacity, Condition};
+use crate::api::{Condition, ConsumedCapacity};
 use crate::value::{AttributeValue, Item};
 
 #[derive(Debug, Clone, Default, Deserialize)]
