@@ -58,7 +58,7 @@ cargo test --workspace --no-fail-fast 2>&1 | tee "$LOG_DIR/cargo.log" || rust_rc
 py_rc=0
 say "pytest tests/python"
 GANNET_BIN="${GANNET_BIN:-target/debug/gannet}" \
-    "$VENV/bin/pytest" -q -p no:cacheprovider tests/python 2>&1 | tee "$LOG_DIR/pytest.log" || py_rc=$?
+    "$VENV/bin/pytest" -q --tb=short -p no:cacheprovider tests/python 2>&1 | tee "$LOG_DIR/pytest.log" || py_rc=$?
 
 # --- Summary ---------------------------------------------------------------------------------
 # cargo prints one "test result:" line per test binary; add them up.

@@ -55,6 +55,7 @@ def test_create_hash_only_pay_per_request(ddb):
         assert d["KeySchema"] == HASH_ONLY["KeySchema"]
         assert d["AttributeDefinitions"] == HASH_ONLY["AttributeDefinitions"]
         assert d["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+        assert isinstance(d["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"], dt.datetime)
         pt = d["ProvisionedThroughput"]
         assert pt["ReadCapacityUnits"] == 0
         assert pt["WriteCapacityUnits"] == 0
@@ -439,6 +440,39 @@ def test_list_tables_sorted_and_paginated(fresh_server):
     assert [n for p in pages for n in p["TableNames"]] == expected
     assert len(pages) == 4
     assert all(len(p["TableNames"]) <= 2 for p in pages)
+
+
+def test_list_tables_default_page_is_100(fresh_server):
+    client = fresh_server().client()
+    names = sorted(f"tbl{i:03d}" for i in range(105))
+    for n in names:
+        client.create_table(TableName=n, BillingMode="PAY_PER_REQUEST", **HASH_ONLY)
+    first = client.list_tables()
+    assert first["TableNames"] == names[:100]
+    assert first["LastEvaluatedTableName"] == names[99]
+    rest = client.list_tables(ExclusiveStartTableName=first["LastEvaluatedTableName"])
+    assert rest["TableNames"] == names[100:]
+    assert "LastEvaluatedTableName" not in rest
+
+
+def test_table_arn_accepted_by_item_operations(ddb, make_table):
+    name = make_table()
+    table_arn = arn(name)
+    ddb.put_item(TableName=table_arn, Item={"pk": {"S": "via-arn"}})
+    got = ddb.get_item(TableName=name, Key={"pk": {"S": "via-arn"}}, ConsistentRead=True)
+    assert got["Item"] == {"pk": {"S": "via-arn"}}
+    got = ddb.get_item(TableName=table_arn, Key={"pk": {"S": "via-arn"}}, ConsistentRead=True)
+    assert got["Item"] == {"pk": {"S": "via-arn"}}
+    ddb.delete_item(TableName=table_arn, Key={"pk": {"S": "via-arn"}})
+    assert "Item" not in ddb.get_item(TableName=name, Key={"pk": {"S": "via-arn"}}, ConsistentRead=True)
+
+
+def test_table_arn_accepted_by_describe_table(ddb, make_table):
+    """The API reference: "You can also provide the Amazon Resource Name (ARN) of the table"."""
+    name = make_table()
+    d = ddb.describe_table(TableName=arn(name))["Table"]
+    assert d["TableName"] == name
+    assert d["TableArn"] == arn(name)
 
 
 def test_list_tables_limit_validation(ddb_raw):

@@ -817,3 +817,32 @@ async fn transition_delay_shows_intermediate_states() {
     );
     poll_status(&c, "slow", None).await;
 }
+
+#[tokio::test]
+async fn table_arn_accepted_as_table_name() {
+    let server = Server::start().await;
+    let c = server.client().await;
+    create_table(&c, "by_arn", ScalarAttributeType::S, None).await;
+    c.put_item()
+        .table_name(arn("by_arn"))
+        .item("pk", s("a"))
+        .send()
+        .await
+        .unwrap();
+    let got = c
+        .get_item()
+        .table_name(arn("by_arn"))
+        .key("pk", s("a"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.item(), Some(&item(&[("pk", s("a"))])));
+    // The API reference allows the ARN in DescribeTable's TableName too.
+    let t = c
+        .describe_table()
+        .table_name(arn("by_arn"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(t.table().unwrap().table_name(), Some("by_arn"));
+}
