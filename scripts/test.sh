@@ -19,25 +19,35 @@ venv_ok() {
     [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import boto3, pytest' >/dev/null 2>&1
 }
 
+install_venv_support() {
+    # Debian ships venv/ensurepip separately, in python3-venv.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing python3-venv"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    else
+        echo "error: cannot create a virtualenv: install python3-venv" >&2
+        exit 1
+    fi
+}
+
 ensure_venv() {
     if venv_ok; then
         return 0
     fi
-    if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
-        # Debian splits venv/ensurepip into python3-venv.
-        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-            say "installing python3-venv"
-            apt-get update -qq
-            apt-get install -y -qq python3-venv >/dev/null
-        else
-            echo "error: python3 venv module missing; install python3-venv" >&2
-            exit 1
-        fi
+    if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+        rm -rf "$VENV" # a half-made venv without pip: start over
     fi
     if [ ! -x "$VENV/bin/python" ]; then
-        rm -rf "$VENV"
+        if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+            install_venv_support
+        fi
         say "creating $VENV"
-        python3 -m venv "$VENV"
+        if ! python3 -m venv "$VENV"; then
+            rm -rf "$VENV"
+            install_venv_support
+            python3 -m venv "$VENV"
+        fi
     fi
     say "installing boto3 and pytest into .venv"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
