@@ -49,6 +49,8 @@ async fn call(
         Operation::DescribeEndpoints => json(&database.describe_endpoints()),
         Operation::PutItem => json(&database.put_item(parse(body)?).await?),
         Operation::GetItem => json(&database.get_item(parse(body)?)?),
+        Operation::Query => json(&database.query(parse(body)?)?),
+        Operation::Scan => json(&database.scan(parse(body)?)?),
         Operation::UpdateItem => json(&database.update_item(parse(body)?).await?),
         Operation::DeleteItem => json(&database.delete_item(parse(body)?).await?),
         Operation::BatchWriteItem => json(&database.batch_write_item(parse(body)?).await?),
