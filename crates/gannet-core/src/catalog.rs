@@ -23,6 +23,9 @@ pub struct TableMeta {
     /// Status shown until `transition_ends_millis` (CREATING, UPDATING or DELETING).
     pub transitional_status: Option<String>,
     pub transition_ends_millis: u64,
+    /// Deleted, and kept visible as DELETING until `transition_ends_millis`; never persisted.
+    #[serde(default, skip_serializing)]
+    pub deleted: bool,
 }
 
 impl TableMeta {
@@ -89,6 +92,17 @@ impl TableCatalog {
 
     pub fn remove(&self, name: &str) {
         self.write().remove(name);
+    }
+
+    /// Removes `name` only if it is still `meta` (not re-created meanwhile).
+    pub fn remove_if_same(&self, name: &str, meta: &Arc<TableMeta>) {
+        let mut tables = self.write();
+        if tables
+            .get(name)
+            .is_some_and(|current| Arc::ptr_eq(current, meta))
+        {
+            tables.remove(name);
+        }
     }
 
     /// Table names after `start` (exclusive), in order.

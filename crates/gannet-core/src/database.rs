@@ -88,17 +88,24 @@ impl Database {
     /// in DynamoDB.
     pub(crate) fn table_for_items(&self, table_name: &str) -> Result<Arc<TableMeta>, Error> {
         let now = self.now_millis();
-        // Item operations also accept the table's ARN.
-        let table_name = match table_name.split_once(":table/") {
-            Some((_, name)) if table_name.starts_with("arn:") => name,
-            _ => table_name,
-        };
-        match self.catalog.get(table_name) {
+        match self.live_table(table_name) {
             Some(meta) if meta.accepts_item_operations(now) => Ok(meta),
             _ => Err(Error::ResourceNotFound(
                 "Requested resource not found".to_owned(),
             )),
         }
+    }
+
+    /// The table named `name` (or by its ARN), unless it is gone; a table deleted under
+    /// `--transition-delay` stays visible as DELETING until the delay has passed.
+    pub(crate) fn live_table(&self, name: &str) -> Option<Arc<TableMeta>> {
+        let name = table_name_of(name);
+        let meta = self.catalog.get(name)?;
+        if meta.deleted && self.now_millis() >= meta.transition_ends_millis {
+            self.catalog.remove_if_same(name, &meta);
+            return None;
+        }
+        Some(meta)
     }
 
     /// Removes a dropped table's items in the background; the `dropped/` marker written with
@@ -141,6 +148,14 @@ impl Database {
             }
         }
         Ok(())
+    }
+}
+
+/// A table name, or the name inside a table ARN (`arn:aws:dynamodb:…:table/NAME`).
+pub(crate) fn table_name_of(name_or_arn: &str) -> &str {
+    match name_or_arn.split_once(":table/") {
+        Some((_, name)) if name_or_arn.starts_with("arn:") => name,
+        _ => name_or_arn,
     }
 }
 

@@ -15,11 +15,11 @@ use gannet_model::api::{
     UpdateTableInput,
 };
 use gannet_model::error::ConstraintViolations;
-use gannet_model::names::check_table_name;
+use gannet_model::names::{check_table_name, check_table_name_or_arn};
 use gannet_storage::{Direction, KeyRange, WriteBatch};
 
 use crate::catalog::TableMeta;
-use crate::database::{Database, storage_error};
+use crate::database::{Database, storage_error, table_name_of};
 use crate::keys::{BASE_INDEX, NEXT_TABLE_ID, catalog_key, dropped_key, index_prefix};
 use crate::stored_item::stored_item_size;
 use crate::table_schema::PrimaryKey;
@@ -35,7 +35,7 @@ impl Database {
     ) -> Result<TableDescriptionOutput, Error> {
         let validated = validate_create_table(&input)?;
         let _ddl = self.ddl_lock.lock().await;
-        if self.catalog.get(&validated.table_name).is_some() {
+        if self.live_table(&validated.table_name).is_some() {
             return Err(Error::ResourceInUse(format!(
                 "Table already exists: {}",
                 validated.table_name
@@ -92,6 +92,7 @@ impl Database {
             tags: validated.tags,
             transitional_status: Some("CREATING".to_owned()),
             transition_ends_millis: now_millis + self.config.transition_delay.as_millis() as u64,
+            deleted: false,
         };
         let mut batch = WriteBatch::new();
         batch.put(catalog_key(&validated.table_name), meta.to_bytes()?);
@@ -120,8 +121,14 @@ impl Database {
         let table_name = required_table_name(input.table_name.as_deref())?;
         let _ddl = self.ddl_lock.lock().await;
         let meta = self.table_for_metadata(table_name)?;
+        let table_name = meta.description.table_name.as_str();
         let now = self.now_millis();
         match meta.status_at(now) {
+            "DELETING" => {
+                return Err(Error::ResourceInUse(format!(
+                    "Attempt to change a resource which is still in use: Table is being deleted: {table_name}"
+                )));
+            }
             "CREATING" => {
                 return Err(Error::ResourceInUse(format!(
                     "Attempt to change a resource which is still in use: Table is being created: {table_name}"
@@ -145,7 +152,15 @@ impl Database {
         batch.delete(catalog_key(table_name));
         batch.put(dropped_key(meta.id), Vec::new());
         self.commit(batch).await?;
-        self.catalog.remove(table_name);
+        if self.config.transition_delay.is_zero() {
+            self.catalog.remove(table_name);
+        } else {
+            let mut deleting = (*meta).clone();
+            deleting.deleted = true;
+            deleting.transitional_status = Some("DELETING".to_owned());
+            deleting.transition_ends_millis = now + self.config.transition_delay.as_millis() as u64;
+            self.catalog.insert(deleting);
+        }
         self.purge_table_data(meta.id);
         Ok(TableDescriptionOutput {
             table_description: description,
@@ -159,7 +174,7 @@ impl Database {
         let mut violations = ConstraintViolations::new();
         match input.table_name.as_deref() {
             None => violations.null("tableName"),
-            Some(name) => check_table_name(name, "tableName", &mut violations),
+            Some(name) => check_table_name_or_arn(name, "tableName", &mut violations),
         }
         check_billing_mode(input.billing_mode.as_deref(), &mut violations);
         check_throughput(input.provisioned_throughput.as_ref(), &mut violations);
@@ -185,6 +200,7 @@ impl Database {
 
         let _ddl = self.ddl_lock.lock().await;
         let meta = self.table_for_metadata(table_name)?;
+        let table_name = meta.description.table_name.as_str();
         let now_millis = self.now_millis();
         let now = now_millis as f64 / 1000.0;
         if meta.status_at(now_millis) != "ACTIVE" {
@@ -354,9 +370,12 @@ impl Database {
         }
         violations.into_result()?;
         let limit = input.limit.unwrap_or(100) as usize;
-        let names = self
+        let names: Vec<String> = self
             .catalog
-            .names_after(input.exclusive_start_table_name.as_deref());
+            .names_after(input.exclusive_start_table_name.as_deref())
+            .into_iter()
+            .filter(|name| self.live_table(name).is_some())
+            .collect();
         let more = names.len() > limit;
         let table_names: Vec<String> = names.into_iter().take(limit).collect();
         Ok(ListTablesOutput {
@@ -463,9 +482,8 @@ impl Database {
     }
 
     fn table_for_metadata(&self, table_name: &str) -> Result<Arc<TableMeta>, Error> {
-        self.catalog
-            .get(table_name)
-            .ok_or_else(|| Error::table_not_found(table_name))
+        self.live_table(table_name)
+            .ok_or_else(|| Error::table_not_found(table_name_of(table_name)))
     }
 
     fn table_for_arn(&self, arn: &str) -> Result<Arc<TableMeta>, Error> {
@@ -481,7 +499,7 @@ impl Database {
                 "Invalid TableArn: Invalid ResourceArn provided as input {arn}"
             )));
         };
-        match self.catalog.get(table_name) {
+        match self.live_table(table_name) {
             Some(meta) if arn.starts_with(&prefix) => Ok(meta),
             _ => Err(Error::ResourceNotFound(format!(
                 "Requested resource not found: ResourcArn: {arn} not found"
@@ -537,7 +555,7 @@ fn required_table_name(name: Option<&str>) -> Result<&str, Error> {
     let mut violations = ConstraintViolations::new();
     match name {
         None => violations.null("tableName"),
-        Some(name) => check_table_name(name, "tableName", &mut violations),
+        Some(name) => check_table_name_or_arn(name, "tableName", &mut violations),
     }
     violations.into_result()?;
     name.ok_or_else(|| Error::Internal("validated members missing".to_owned()))

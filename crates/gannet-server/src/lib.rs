@@ -19,12 +19,15 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response};
 use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::task::JoinSet;
 
 pub use operation::Operation;
 
 use crate::response::{Body, new_request_id};
+
+/// How long shutdown waits for requests already running.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Serves DynamoDB requests on `listener` until `shutdown` completes, then stops accepting,
 /// lets in-flight requests finish (up to a grace period) and returns.
@@ -33,7 +36,7 @@ pub async fn run(
     database: Arc<Database>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let mut connections = JoinSet::new();
+    let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
@@ -49,33 +52,30 @@ pub async fn run(
                 };
                 let _ = stream.set_nodelay(true);
                 let database = Arc::clone(&database);
-                connections.spawn(async move {
-                    let service = service_fn(move |request| {
-                        let database = Arc::clone(&database);
-                        async move { Ok::<_, std::convert::Infallible>(handle(&database, request).await) }
-                    });
-                    let connection = hyper::server::conn::http1::Builder::new()
-                        .keep_alive(true)
-                        .serve_connection(TokioIo::new(stream), service);
+                let service = service_fn(move |request| {
+                    let database = Arc::clone(&database);
+                    async move { Ok::<_, std::convert::Infallible>(handle(&database, request).await) }
+                });
+                let connection = hyper::server::conn::http1::Builder::new()
+                    .keep_alive(true)
+                    .serve_connection(TokioIo::new(stream), service);
+                // Watched so that shutdown closes idle keep-alive connections at once and
+                // lets busy ones finish their request.
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
                     if let Err(e) = connection.await {
                         tracing::debug!(error = %e, "connection ended with an error");
                     }
                 });
             }
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
             () = &mut shutdown => break,
         }
     }
     drop(listener);
-    let grace = tokio::time::sleep(Duration::from_secs(10));
-    tokio::pin!(grace);
-    loop {
-        tokio::select! {
-            next = connections.join_next() => if next.is_none() { break },
-            () = &mut grace => {
-                connections.abort_all();
-                break;
-            }
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            tracing::warn!("requests still running after the shutdown grace period were dropped");
         }
     }
     Ok(())
