@@ -137,13 +137,14 @@ fn page_items(pages: &[QueryOutput]) -> Vec<Item> {
 
 // --- generated cases ----------------------------------------------------------------------
 
+/// Sort-key values from a small domain, so that conditions often land exactly on stored keys.
 fn key_value(ty: KeyType) -> BoxedStrategy<AttributeValue> {
     match ty {
-        KeyType::N => (-12i32..12, prop_oneof![Just(""), Just(".5"), Just(".25")])
+        KeyType::N => (-4i32..4, prop_oneof![Just(""), Just(".5")])
             .prop_map(|(whole, fraction)| number(&format!("{whole}{fraction}")))
             .boxed(),
-        KeyType::S => "[ab\u{e9}]{1,3}".prop_map(AttributeValue::S).boxed(),
-        KeyType::B => prop::collection::vec(prop_oneof![Just(0u8), Just(1), Just(0xFF)], 1..4)
+        KeyType::S => "[a\u{e9}]{1,2}".prop_map(AttributeValue::S).boxed(),
+        KeyType::B => prop::collection::vec(prop_oneof![Just(0u8), Just(1), Just(0xFF)], 1..3)
             .prop_map(AttributeValue::B)
             .boxed(),
     }
@@ -261,12 +262,12 @@ fn sort_condition(ty: KeyType) -> BoxedStrategy<SortCondition> {
     ];
     match ty {
         KeyType::S => options.push(
-            "[ab\u{e9}]{1,2}"
+            "[a\u{e9}]{1,2}"
                 .prop_map(|p| SortCondition::BeginsWith(AttributeValue::S(p)))
                 .boxed(),
         ),
         KeyType::B => options.push(
-            prop::collection::vec(prop_oneof![Just(0u8), Just(1), Just(0xFF)], 1..3)
+            prop::collection::vec(prop_oneof![Just(0u8), Just(1), Just(0xFF)], 1..2)
                 .prop_map(|p| SortCondition::BeginsWith(AttributeValue::B(p)))
                 .boxed(),
         ),
@@ -305,8 +306,8 @@ fn range_table_case() -> impl Strategy<Value = RangeTableCase> {
     )
         .prop_flat_map(|(hash, sort)| {
             (
-                prop::collection::vec((0u8..4, key_value(sort), -5i32..5), 0..40),
-                0u8..4,
+                prop::collection::vec((0u8..3, key_value(sort), -5i32..5), 0..30),
+                0u8..3,
                 sort_condition(sort),
                 any::<bool>(),
                 prop::option::of(1i64..6),
