@@ -15,6 +15,14 @@ use aws_sdk_dynamodb::types::{
 use common::*;
 
 type Item = HashMap<String, AttributeValue>;
+/// A key condition, its numeric placeholder values, and the sort keys it selects.
+type ExpressionCase = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static [i64],
+);
+/// A legacy sort-key operator, its operands, and the sort keys it selects.
+type LegacyCase = (ComparisonOperator, &'static [&'static str], &'static [i64]);
 
 async fn put_all(c: &Client, table: &str, items: Vec<Item>) {
     for chunk in items.chunks(25) {
@@ -150,7 +158,7 @@ async fn every_key_condition_operator() {
     let server = Server::start().await;
     let c = server.client().await;
     let name = numbers_table(&c).await;
-    let cases: &[(&str, &[(&str, &str)], &[i64])] = &[
+    let cases: &[ExpressionCase] = &[
         ("pk = :p", &[], &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
         ("pk = :p AND sk = :a", &[(":a", "4")], &[4]),
         ("pk = :p AND sk < :a", &[(":a", "4")], &[1, 2, 3]),
@@ -178,7 +186,7 @@ async fn every_key_condition_operator() {
         assert_eq!(out.count(), expected.len() as i32);
     }
 
-    let legacy: &[(ComparisonOperator, &[&str], &[i64])] = &[
+    let legacy: &[LegacyCase] = &[
         (ComparisonOperator::Eq, &["4"], &[4]),
         (ComparisonOperator::Lt, &["3"], &[1, 2]),
         (ComparisonOperator::Le, &["3"], &[1, 2, 3]),
