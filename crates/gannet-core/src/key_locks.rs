@@ -1,10 +1,15 @@
 //! Per-item locks. A read-modify-write of one item (conditional writes, ReturnValues, updates)
 //! holds its item's lock from the read until the write is durable, so two such writes on one
-//! item are serialized. Transactions take the locks of all their items without waiting: if one
-//! is held, the transaction is cancelled with TransactionConflict, as in DynamoDB, instead of
-//! queueing (which could deadlock with another transaction holding the locks the other way
-//! round). A single-item write that finds its item locked by a transaction fails with
-//! TransactionConflictException, also as in DynamoDB.
+//! item are serialized. Transactions take the locks of all their items without queueing behind
+//! other writers: if a writer holds one, the transaction is cancelled with TransactionConflict,
+//! as in DynamoDB, instead of queueing (which could deadlock with another transaction holding
+//! the locks the other way round). A single-item write that finds its item locked by a
+//! transaction fails with TransactionConflictException, also as in DynamoDB.
+//!
+//! TransactGetItems takes shared locks: transactional reads never conflict with each other, and
+//! a read is cancelled only when "a conflicting operation is in the process of updating an item
+//! to be read" (AWS's words). Writes are never refused because of a read: a read holds its locks
+//! only for a few synchronous storage lookups, so writers wait for it.
 //!
 //! Entries exist only while an item is locked or awaited, so memory follows concurrency, not
 //! the number of items.
@@ -14,13 +19,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard as StdGuard};
 
 use gannet_model::Error;
-use tokio::sync::OwnedMutexGuard;
+use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
 
 #[derive(Default)]
 struct KeyLock {
-    mutex: Arc<tokio::sync::Mutex<()>>,
-    /// Set while a transaction holds the lock.
+    lock: Arc<RwLock<()>>,
+    /// Set while a writer (single-item or transaction) holds the lock.
+    writer: AtomicBool,
+    /// Set while a transaction holds the lock for writing.
     transaction: AtomicBool,
+}
+
+enum Held {
+    Read(#[allow(dead_code)] OwnedRwLockReadGuard<()>),
+    Write(#[allow(dead_code)] OwnedRwLockWriteGuard<()>),
 }
 
 #[derive(Default)]
@@ -33,7 +45,7 @@ pub struct KeyGuard<'a> {
     locks: &'a KeyLocks,
     key: Vec<u8>,
     lock: Arc<KeyLock>,
-    guard: Option<OwnedMutexGuard<()>>,
+    guard: Option<Held>,
 }
 
 pub const TRANSACTION_ONGOING: &str = "Transaction is ongoing for the item";
@@ -44,19 +56,20 @@ impl KeyLocks {
     }
 
     /// Locks one item for a single-item operation, waiting for other single-item operations
-    /// but failing at once if a transaction holds it.
+    /// and transactional reads but failing at once if a transaction holds it for writing.
     pub async fn lock(&self, key: &[u8]) -> Result<KeyGuard<'_>, Error> {
         let lock = self.entry(key);
         if lock.transaction.load(Ordering::Acquire) {
             self.release_entry(key, lock);
             return Err(Error::TransactionConflict(TRANSACTION_ONGOING.to_owned()));
         }
-        let guard = Arc::clone(&lock.mutex).lock_owned().await;
+        let guard = Arc::clone(&lock.lock).write_owned().await;
+        lock.writer.store(true, Ordering::Release);
         Ok(KeyGuard {
             locks: self,
             key: key.to_vec(),
             lock,
-            guard: Some(guard),
+            guard: Some(Held::Write(guard)),
         })
     }
 
@@ -73,9 +86,11 @@ impl KeyLocks {
         Ok(guards)
     }
 
-    /// Locks every item of a transaction without waiting. On a held lock, releases what it
-    /// took and returns the index (into `keys`) of the first conflicting item.
-    pub fn try_lock_transaction(&self, keys: &[&[u8]]) -> Result<Vec<KeyGuard<'_>>, usize> {
+    /// Locks every item of a write transaction. An item a writer holds is a conflict: the
+    /// locks taken so far are released and the index (into `keys`) of that item is returned.
+    /// An item only transactional reads hold is waited for (reads never wait while holding
+    /// locks, and items are locked in key order, so this cannot deadlock).
+    pub async fn lock_transaction(&self, keys: &[&[u8]]) -> Result<Vec<KeyGuard<'_>>, usize> {
         let mut order: Vec<usize> = (0..keys.len()).collect();
         order.sort_unstable_by(|a, b| keys[*a].cmp(keys[*b]));
         order.dedup_by(|a, b| keys[*a] == keys[*b]);
@@ -83,16 +98,46 @@ impl KeyLocks {
         for index in order {
             let key = keys[index];
             let lock = self.entry(key);
-            match Arc::clone(&lock.mutex).try_lock_owned() {
-                Ok(guard) => {
-                    lock.transaction.store(true, Ordering::Release);
-                    guards.push(KeyGuard {
-                        locks: self,
-                        key: key.to_vec(),
-                        lock,
-                        guard: Some(guard),
-                    });
+            let guard = match Arc::clone(&lock.lock).try_write_owned() {
+                Ok(guard) => guard,
+                Err(_) if !lock.writer.load(Ordering::Acquire) => {
+                    Arc::clone(&lock.lock).write_owned().await
                 }
+                Err(_) => {
+                    self.release_entry(key, lock);
+                    return Err(index);
+                }
+            };
+            lock.writer.store(true, Ordering::Release);
+            lock.transaction.store(true, Ordering::Release);
+            guards.push(KeyGuard {
+                locks: self,
+                key: key.to_vec(),
+                lock,
+                guard: Some(Held::Write(guard)),
+            });
+        }
+        Ok(guards)
+    }
+
+    /// Takes shared locks on every item of a transactional read without waiting. On an item
+    /// being written (or awaited by a writer), releases what it took and returns the index
+    /// (into `keys`) of that item.
+    pub fn try_read_transaction(&self, keys: &[&[u8]]) -> Result<Vec<KeyGuard<'_>>, usize> {
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_unstable_by(|a, b| keys[*a].cmp(keys[*b]));
+        order.dedup_by(|a, b| keys[*a] == keys[*b]);
+        let mut guards = Vec::with_capacity(order.len());
+        for index in order {
+            let key = keys[index];
+            let lock = self.entry(key);
+            match Arc::clone(&lock.lock).try_read_owned() {
+                Ok(guard) => guards.push(KeyGuard {
+                    locks: self,
+                    key: key.to_vec(),
+                    lock,
+                    guard: Some(Held::Read(guard)),
+                }),
                 Err(_) => {
                     self.release_entry(key, lock);
                     return Err(index);
@@ -125,7 +170,10 @@ impl KeyLocks {
 
 impl Drop for KeyGuard<'_> {
     fn drop(&mut self) {
-        self.lock.transaction.store(false, Ordering::Release);
+        if let Some(Held::Write(_)) = &self.guard {
+            self.lock.transaction.store(false, Ordering::Release);
+            self.lock.writer.store(false, Ordering::Release);
+        }
         drop(self.guard.take());
         let lock = Arc::clone(&self.lock);
         let mut table = self.locks.table();
@@ -145,8 +193,10 @@ mod tests {
         let locks = KeyLocks::new();
         {
             let _a = locks.lock(b"a").await.unwrap();
-            let _b = locks.try_lock_transaction(&[b"b", b"c"]).unwrap();
-            assert_eq!(locks.table().len(), 3);
+            let _b = locks.lock_transaction(&[b"b", b"c"]).await.unwrap();
+            let _r = locks.try_read_transaction(&[b"d", b"c"]).err();
+            let _s = locks.try_read_transaction(&[b"d", b"e"]).unwrap();
+            assert_eq!(locks.table().len(), 5);
         }
         assert!(locks.table().is_empty());
     }
@@ -155,9 +205,12 @@ mod tests {
     async fn transactions_conflict_instead_of_waiting() {
         let locks = KeyLocks::new();
         let held = locks.lock(b"x").await.unwrap();
-        assert_eq!(locks.try_lock_transaction(&[b"a", b"x"]).err(), Some(1));
+        assert_eq!(locks.lock_transaction(&[b"a", b"x"]).await.err(), Some(1));
+        assert_eq!(locks.try_read_transaction(&[b"x", b"a"]).err(), Some(0));
         drop(held);
-        let txn = locks.try_lock_transaction(&[b"a", b"x"]).unwrap();
+        let txn = locks.lock_transaction(&[b"a", b"x"]).await.unwrap();
+        assert_eq!(locks.lock_transaction(&[b"x"]).await.err(), Some(0));
+        assert_eq!(locks.try_read_transaction(&[b"b", b"a"]).err(), Some(1));
         assert!(matches!(
             locks.lock(b"x").await,
             Err(Error::TransactionConflict(_))
@@ -179,5 +232,33 @@ mod tests {
         assert!(!waiter.is_finished());
         drop(first);
         assert!(waiter.await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn reads_share_and_writers_wait_for_them() {
+        let locks = Arc::new(KeyLocks::new());
+        let first = locks.try_read_transaction(&[b"a", b"b"]).unwrap();
+        let second = locks.try_read_transaction(&[b"b", b"c"]).unwrap();
+        let single = {
+            let locks = Arc::clone(&locks);
+            tokio::spawn(async move { locks.lock(b"b").await.map(|_| ()).is_ok() })
+        };
+        let txn = {
+            let locks = Arc::clone(&locks);
+            tokio::spawn(async move { locks.lock_transaction(&[b"a"]).await.map(|_| ()).is_ok() })
+        };
+        tokio::task::yield_now().await;
+        assert!(!single.is_finished() && !txn.is_finished());
+        drop(first);
+        assert!(
+            txn.await.unwrap(),
+            "a transaction was refused because of a read"
+        );
+        drop(second);
+        assert!(
+            single.await.unwrap(),
+            "a write was refused because of a read"
+        );
+        assert!(locks.table().is_empty());
     }
 }

@@ -175,7 +175,8 @@ impl Database {
         let keys: Vec<&[u8]> = plan.iter().map(|p| p.storage_key.as_slice()).collect();
         let _guards = self
             .key_locks
-            .try_lock_transaction(&keys)
+            .lock_transaction(&keys)
+            .await
             .map_err(|conflict| conflict_cancellation(plan.len(), conflict))?;
 
         let mut reasons = vec![CancellationReason::none(); plan.len()];
@@ -417,10 +418,10 @@ impl Database {
             reads.push((table, storage_key, parsed.projection));
         }
         let keys: Vec<&[u8]> = reads.iter().map(|(_, key, _)| key.as_slice()).collect();
-        // Holding every item's lock while reading gives one consistent view across them.
+        // Holding every item's shared lock while reading gives one consistent view across them.
         let _guards = self
             .key_locks
-            .try_lock_transaction(&keys)
+            .try_read_transaction(&keys)
             .map_err(|conflict| conflict_cancellation(reads.len(), conflict))?;
         let mut responses = Vec::with_capacity(reads.len());
         let mut units: BTreeMap<String, f64> = BTreeMap::new();
