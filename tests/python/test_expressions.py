@@ -1081,3 +1081,87 @@ def test_legacy_expected_errors(ddb, table):
         _expect_validation(
             lambda: ddb.put_item(TableName=table, Item=KEY, Expected=expected), message)
     assert get(ddb, table) == LEGACY_ITEM
+
+
+# --- grammar details ---------------------------------------------------------------------------
+
+
+def test_keywords_are_case_insensitive_and_whitespace_is_free(ddb, table):
+    put(ddb, table, {**KEY, "a": N(1), "b": N(2), "ss": {"SS": ["x", "y"]}})
+    got = updated(ddb, table, "set\ta\n=\r\n:v   remove b add c :one delete ss :x",
+                  {":v": N(5), ":one": N(1), ":x": {"SS": ["x"]}})
+    assert got == {**KEY, "a": N(5), "c": N(1), "ss": {"SS": ["y"]}}
+    ddb.delete_item(TableName=table, Key=KEY,
+                    ConditionExpression="a between :lo and :hi and not attribute_exists(b) "
+                                        "or a in (:lo)",
+                    ExpressionAttributeValues={":lo": N(1), ":hi": N(9)})
+    assert get(ddb, table) is None
+
+
+def test_function_names_are_case_sensitive(ddb, table):
+    put(ddb, table, {**KEY, "a": N(1)})
+    _expect_validation(
+        lambda: ddb.put_item(TableName=table, Item=KEY,
+                             ConditionExpression="ATTRIBUTE_EXISTS(a)"),
+        "Invalid ConditionExpression: Invalid function name; function: ATTRIBUTE_EXISTS")
+    _expect_validation(
+        lambda: update(ddb, table, "SET a = IF_NOT_EXISTS(a, :v)", {":v": N(1)}),
+        "Invalid UpdateExpression: Invalid function name; function: IF_NOT_EXISTS")
+
+
+def test_nested_update_functions(ddb, table):
+    put(ddb, table, {**KEY, "m": M()})
+    # the usual append-or-create idiom, on a missing list and then on an existing one
+    for expected in (L(S("a")), L(S("a"), S("a"))):
+        got = updated(ddb, table,
+                      "SET l = list_append(if_not_exists(l, :empty), :item), "
+                      "m.c = if_not_exists(m.c, :zero) + :one",
+                      {":empty": L(), ":item": L(S("a")), ":zero": N(0), ":one": N(1)})
+        assert got["l"] == expected
+    assert got["m"] == M(c=N(2))
+    got = updated(ddb, table, "SET x = (:one + m.c), y = :one - (m.c)", {":one": N(1)})
+    assert (got["x"], got["y"]) == (N(3), N(-1))
+
+
+def test_placeholder_shapes(ddb, table):
+    put(ddb, table, {**KEY, "a": N(1)})
+    got = updated(ddb, table, "SET #1 = :_x, #a_b = :2", {":_x": N(1), ":2": N(2)},
+                  {"#1": "one", "#a_b": "two"})
+    assert got == {**KEY, "a": N(1), "one": N(1), "two": N(2)}
+    cases = [
+        (dict(ExpressionAttributeNames={}),
+         "ExpressionAttributeNames must not be empty"),
+        (dict(ExpressionAttributeValues={}),
+         "ExpressionAttributeValues must not be empty"),
+        (dict(ExpressionAttributeNames={"a": "a"}),
+         'ExpressionAttributeNames contains invalid key: Syntax error; key: "a"'),
+        (dict(ExpressionAttributeValues={"v": N(1)}),
+         'ExpressionAttributeValues contains invalid key: Syntax error; key: "v"'),
+        (dict(ExpressionAttributeNames={"#a": ""}),
+         "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a"),
+        (dict(ExpressionAttributeValues={":v": {"SS": []}}),
+         "ExpressionAttributeValues contains invalid value: One or more parameter values were "
+         "invalid: An string set  may not be empty for key :v"),
+    ]
+    for extra, message in cases:
+        _expect_validation(
+            lambda: ddb.put_item(TableName=table, Item={**KEY, "changed": N(1)},
+                                 ConditionExpression="attribute_exists(#a) OR a = :v",
+                                 **{"ExpressionAttributeNames": {"#a": "a"},
+                                    "ExpressionAttributeValues": {":v": N(1)}, **extra}),
+            message)
+    assert get(ddb, table)["a"] == N(1)
+
+
+def test_set_equality_ignores_order_and_numbers_compare_by_value(ddb, table):
+    put(ddb, table, {**KEY, "ss": {"SS": ["a", "b", "c"]}, "ns": {"NS": ["1", "10", "9"]},
+                     "n": N(10), "l": L({"SS": ["x", "y"]})})
+    ddb.put_item(
+        TableName=table, Item=KEY,
+        ConditionExpression="ss = :ss AND ns = :ns AND n > :nine AND n = :hundredth "
+                            "AND contains(l, :xy)",
+        ExpressionAttributeValues={":ss": {"SS": ["c", "b", "a"]}, ":ns": {"NS": ["9", "1.0", "10"]},
+                                   ":nine": N(9), ":hundredth": N("1000E-2"),
+                                   ":xy": {"SS": ["y", "x"]}})
+    assert get(ddb, table) == KEY
+

@@ -29,6 +29,11 @@ impl<'a> ExpressionContext<'a> {
     ) -> Result<Self, Error> {
         if let Some(names) = names {
             check_keys("ExpressionAttributeNames", '#', names.keys())?;
+            if let Some((key, _)) = names.iter().find(|(_, name)| name.is_empty()) {
+                return Err(Error::Validation(format!(
+                    "ExpressionAttributeNames contains invalid value: Empty attribute name for key {key}"
+                )));
+            }
         }
         if let Some(values) = values {
             check_keys("ExpressionAttributeValues", ':', values.keys())?;
@@ -168,6 +173,16 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "ExpressionAttributeNames contains invalid key: Syntax error; key: \"nohash\""
+        );
+    }
+
+    #[test]
+    fn empty_attribute_names_are_rejected() {
+        let bad = names(&[("#a", "a"), ("#b", "")]);
+        let error = ExpressionContext::new(Some(&bad), None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ExpressionAttributeNames contains invalid value: Empty attribute name for key #b"
         );
     }
 
