@@ -1165,3 +1165,28 @@ def test_set_equality_ignores_order_and_numbers_compare_by_value(ddb, table):
                                    ":xy": {"SS": ["y", "x"]}})
     assert get(ddb, table) == KEY
 
+
+
+def _nested(levels):
+    value = S("leaf")
+    for _ in range(levels):
+        value = M(a=value)
+    return value
+
+
+def test_an_update_cannot_nest_an_item_past_32_levels(ddb, table):
+    put(ddb, table, {**KEY, "m": _nested(30)})
+    deep_path = "m" + ".a" * 30
+    update(ddb, table, f"SET {deep_path} = :v", {":v": _nested(1)})
+    before = get(ddb, table)
+    assert before["m"] == _nested(31)
+    # one more level, or a deep value at a deep path: refused, and the item stays readable
+    for value in (_nested(2), _nested(40)):
+        with pytest.raises(ClientError) as e:
+            update(ddb, table, f"SET {deep_path} = :v", {":v": value})
+        assert_error(e, VALIDATION, startswith="Nesting Levels have exceeded supported limits")
+        assert get(ddb, table) == before
+    with pytest.raises(ClientError) as e:
+        update(ddb, table, "SET dup = :v", {":v": M(x=before["m"])})
+    assert_error(e, VALIDATION, startswith="Nesting Levels have exceeded supported limits")
+    assert get(ddb, table) == before

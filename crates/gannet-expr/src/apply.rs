@@ -13,6 +13,9 @@ const INVALID_PATH: &str =
 const WRONG_TYPE: &str = "An operand in the update expression has an incorrect data type";
 const MISSING_ATTRIBUTE: &str =
     "The provided expression refers to an attribute that does not exist in the item";
+const TOO_DEEP: &str = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+/// Most maps and lists an attribute value may nest (32 levels counting the attribute itself).
+const MAX_NESTED_CONTAINERS: usize = 31;
 
 /// Which paths an update touched, for the UPDATED_OLD and UPDATED_NEW return values.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -104,6 +107,15 @@ pub fn apply_update(
     for path in &removals {
         remove_at_path(&mut updated, path, item_existed)?;
     }
+    // A SET can put a deep value at a deep path; no stored attribute may end up deeper than
+    // DynamoDB allows (nor than the stored-item encoding reads back).
+    if update.target_paths().any(|path| {
+        updated
+            .get(path.top_level_name())
+            .is_some_and(|value| nested_containers(value) > MAX_NESTED_CONTAINERS)
+    }) {
+        return Err(Error::validation(TOO_DEEP));
+    }
     let landed = landed
         .into_iter()
         .map(|path| shift_for_removals(path, &removals))
@@ -113,6 +125,15 @@ pub fn apply_update(
         written: update.target_paths().cloned().collect(),
         landed,
     })
+}
+
+/// How many maps and lists are nested in `value`, itself included.
+fn nested_containers(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::M(map) => 1 + map.values().map(nested_containers).max().unwrap_or(0),
+        AttributeValue::L(list) => 1 + list.iter().map(nested_containers).max().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 fn evaluate_set_value(value: &SetValue, item: &Item) -> Result<AttributeValue, Error> {
@@ -344,4 +365,51 @@ fn shift_for_removals(path: AttributePath, removals: &[&AttributePath]) -> Attri
         elements[position] = PathElement::Index(index - removed_below);
     }
     AttributePath::from_elements(elements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::{SetAction, UpdateOperand};
+
+    /// A map value with `levels` maps nested in one another around a string.
+    fn nested(levels: usize) -> AttributeValue {
+        let mut value = AttributeValue::S("leaf".to_owned());
+        for _ in 0..levels {
+            value = AttributeValue::M([("a".to_owned(), value)].into());
+        }
+        value
+    }
+
+    fn set(path: AttributePath, value: AttributeValue) -> UpdateExpression {
+        UpdateExpression {
+            set: vec![SetAction {
+                path,
+                value: SetValue::Operand(UpdateOperand::Value(value)),
+            }],
+            ..UpdateExpression::default()
+        }
+    }
+
+    #[test]
+    fn an_update_may_not_nest_an_attribute_past_32_levels() {
+        let mut item = Item::new();
+        item.insert("m".to_owned(), nested(30));
+        let deep = (0..30).fold(AttributePath::top_level("m"), |p, _| p.with_attribute("a"));
+        // 30 maps down, one more map is the 31st container: the deepest allowed.
+        apply_update(&mut item, true, &set(deep.clone(), nested(1)), &[]).unwrap();
+        let before = item.clone();
+        let error = apply_update(&mut item, true, &set(deep, nested(2)), &[]).unwrap_err();
+        assert_eq!(error.to_string(), TOO_DEEP);
+        assert_eq!(item, before, "a refused update changes nothing");
+        // Attributes the update does not touch are not measured.
+        apply_update(
+            &mut item,
+            true,
+            &set(AttributePath::top_level("x"), nested(31)),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(nested_containers(&item["x"]), 31);
+    }
 }

@@ -1406,3 +1406,29 @@ async fn bad_expressions_are_validation_errors_and_change_nothing() {
         "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 5120",
     );
 }
+
+#[tokio::test]
+async fn an_update_cannot_nest_an_attribute_past_32_levels() {
+    let (_server, c) = setup().await;
+    let nested = |levels: usize| (0..levels).fold(s("leaf"), |v, _| m(&[("a", v)]));
+    put(&c, with_key(&[("m", nested(30))])).await;
+    let deep_path = format!("m{}", ".a".repeat(30));
+    let expression = format!("SET {deep_path} = :v");
+    update(&c, &expression, &[(":v", nested(1))]).await.unwrap();
+    let before = get(&c).await;
+    for levels in [2, 40] {
+        let e = service_err(update(&c, &expression, &[(":v", nested(levels))]).await);
+        assert_eq!(e.code, VALIDATION);
+        assert!(
+            e.message
+                .starts_with("Nesting Levels have exceeded supported limits"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            get(&c).await,
+            before,
+            "the item is unchanged and still readable"
+        );
+    }
+}
