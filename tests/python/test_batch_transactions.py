@@ -443,6 +443,16 @@ def test_transact_write_same_item_twice(ddb, table):
     assert scan_all(ddb, table) == []
 
 
+def test_transact_write_two_actions_in_one_item(ddb, table):
+    with pytest.raises(ClientError) as e:
+        ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": {"pk": {"S": "z"}}},
+             "Delete": {"TableName": table, "Key": {"pk": {"S": "z"}}}},
+        ])
+    assert_error(e, "ValidationException", "TransactItems can only contain one of Check, Put, Update or Delete")
+    assert scan_all(ddb, table) == []
+
+
 def test_transact_write_missing_table_and_limits(ddb, ddb_raw, table):
     with pytest.raises(ClientError) as e:
         ddb.transact_write_items(TransactItems=[
@@ -490,6 +500,14 @@ def test_client_request_token_mismatch(ddb, table):
         ddb.transact_write_items(TransactItems=add_one(table, "b"), ClientRequestToken=token)
     assert_error(e, "IdempotentParameterMismatchException")
     assert get(ddb, table, {"pk": {"S": "b"}}) is None
+    # The same items with another ReturnConsumedCapacity: "a change in other parameters".
+    with pytest.raises(ClientError) as e:
+        ddb.transact_write_items(TransactItems=add_one(table, "a"), ClientRequestToken=token,
+                                 ReturnConsumedCapacity="TOTAL")
+    assert_error(e, "IdempotentParameterMismatchException")
+    assert get(ddb, table, {"pk": {"S": "a"}})["n"] == {"N": "1"}
+    # The original request still replays.
+    ddb.transact_write_items(TransactItems=add_one(table, "a"), ClientRequestToken=token)
     assert get(ddb, table, {"pk": {"S": "a"}})["n"] == {"N": "1"}
 
 

@@ -228,17 +228,25 @@ impl Database {
         let mut output = BatchGetItemOutput::default();
         let mut units: BTreeMap<String, f64> = BTreeMap::new();
         let mut answered_bytes = 0usize;
+        // Set at the first item that would take the answer past 16 MB: it and every key after
+        // it are left unprocessed.
+        let mut full = false;
         for read in reads {
             let table_name = read.table.description.table_name.clone();
             let items = output.responses.entry(table_name.clone()).or_default();
             let mut unprocessed = Vec::new();
             for (key, storage_key) in read.keys {
-                if answered_bytes >= MAX_BATCH_GET_BYTES {
+                if full {
                     unprocessed.push(key);
                     continue;
                 }
                 let stored = self.engine.get(&storage_key).map_err(storage_error)?;
                 let size = stored.as_deref().map_or(0, stored_item_size) as usize;
+                if answered_bytes + size > MAX_BATCH_GET_BYTES {
+                    full = true;
+                    unprocessed.push(key);
+                    continue;
+                }
                 *units.entry(table_name.clone()).or_default() += read_units(size, read.consistent);
                 if let Some(bytes) = stored {
                     answered_bytes += size;

@@ -50,7 +50,6 @@ struct PlannedWrite {
 }
 
 fn one_operation(
-    index: usize,
     item: gannet_model::api::TransactWriteItem,
 ) -> Result<(&'static str, TransactWriteOperation), Error> {
     let present = [
@@ -64,10 +63,9 @@ fn one_operation(
         .filter_map(|(name, op)| op.map(|op| (name, op)));
     match (found.next(), found.next()) {
         (Some(one), None) => Ok(one),
-        _ => Err(Error::Validation(format!(
-            "TransactItems can only contain one of Check, Put, Update or Delete (item {})",
-            index + 1
-        ))),
+        _ => Err(Error::validation(
+            "TransactItems can only contain one of Check, Put, Update or Delete",
+        )),
     }
 }
 
@@ -115,14 +113,21 @@ impl Database {
         }
         violations.into_result()?;
         let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
-        let request_fingerprint = fingerprint(&format!("{:?}", input.transact_items));
+        // A replay must match the whole request: "a change in other parameters" under the
+        // same token is a mismatch.
+        let request_fingerprint = fingerprint(&format!(
+            "{:?} {:?} {:?}",
+            input.transact_items,
+            input.return_consumed_capacity,
+            input.return_item_collection_metrics
+        ));
         let items = input.transact_items.unwrap_or_default();
 
         let mut plan = Vec::with_capacity(items.len());
         let mut seen = BTreeSet::new();
         let mut written_bytes = 0usize;
         for (index, item) in items.into_iter().enumerate() {
-            let (member, op) = one_operation(index, item)?;
+            let (member, op) = one_operation(item)?;
             let planned = self.plan_write(index, member, op)?;
             if let WriteKind::Put(item) = &planned.kind {
                 written_bytes += item_size(item);

@@ -433,6 +433,80 @@ async fn batch_get_item_errors() {
     assert_err(res, VALIDATION, KEY_MISMATCH);
 }
 
+/// A response carries at most 16 MB of items; the keys past that come back as UnprocessedKeys,
+/// with the table's other request members, and a second call gets them.
+#[tokio::test]
+async fn batch_get_item_16_mb_limit() {
+    let (_server, c) = setup().await;
+    let data = "d".repeat(399 * 1024);
+    let keys: Vec<Item> = (0..42).map(|i| key1(&format!("k{i:02}"))).collect();
+    for chunk in keys.chunks(21) {
+        let puts = chunk
+            .iter()
+            .map(|k| {
+                let mut it = k.clone();
+                it.insert("d".into(), s(&data));
+                put_req(it)
+            })
+            .collect();
+        c.batch_write_item()
+            .request_items("plain", puts)
+            .send()
+            .await
+            .unwrap();
+    }
+    // DynamoDB's item size: attribute names plus values.
+    let size = |i: &Item| -> usize {
+        i.iter()
+            .map(|(name, v)| {
+                name.len()
+                    + match v {
+                        AttributeValue::S(x) => x.len(),
+                        other => panic!("{other:?}"),
+                    }
+            })
+            .sum()
+    };
+    let resp = c
+        .batch_get_item()
+        .request_items(
+            "plain",
+            keys_and(keys.clone())
+                .consistent_read(true)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let got = &resp.responses().unwrap()["plain"];
+    let bytes: usize = got.iter().map(size).sum();
+    assert!(
+        bytes <= 16 * 1024 * 1024,
+        "{} items, {bytes} bytes: over 16 MB",
+        got.len()
+    );
+    assert!(got.len() >= 40, "only {} items answered", got.len());
+    let unprocessed = &resp.unprocessed_keys().unwrap()["plain"];
+    assert_eq!(unprocessed.consistent_read(), Some(true));
+    assert_eq!(got.len() + unprocessed.keys().len(), keys.len());
+    let rest = c
+        .batch_get_item()
+        .request_items("plain", unprocessed.clone())
+        .send()
+        .await
+        .unwrap();
+    let mut all: Vec<String> = got
+        .iter()
+        .chain(rest.responses().unwrap()["plain"].iter())
+        .map(|i| text(i, "pk"))
+        .collect();
+    all.sort();
+    let expected: Vec<String> = (0..42).map(|i| format!("k{i:02}")).collect();
+    assert_eq!(all, expected);
+    assert!(rest.unprocessed_keys().is_none_or(|u| u.is_empty()));
+}
+
 // --- BatchWriteItem --------------------------------------------------------------------------
 
 #[tokio::test]
@@ -807,6 +881,22 @@ async fn transact_write_items_validation() {
         .await;
     assert_err(res, NOT_FOUND, NOT_FOUND_MSG);
 
+    let res = c
+        .transact_write_items()
+        .transact_items(
+            TransactWriteItem::builder()
+                .put(tx_put("plain", key1("z")).build().unwrap())
+                .delete(tx_delete("plain", key1("z")).build().unwrap())
+                .build(),
+        )
+        .send()
+        .await;
+    assert_err(
+        res,
+        VALIDATION,
+        "TransactItems can only contain one of Check, Put, Update or Delete",
+    );
+
     let mut req = c.transact_write_items();
     for i in 0..101 {
         req = req.transact_items(w_put(tx_put("plain", key1(&format!("k{i}")))));
@@ -880,6 +970,25 @@ async fn client_request_token_replay_and_mismatch() {
         other => panic!("expected IdempotentParameterMismatchException, got {other:?}"),
     }
     assert_eq!(get(&c, "plain", key1("different")).await, None);
+
+    // "a change in other parameters" is a mismatch too.
+    let res = c
+        .transact_write_items()
+        .transact_items(add_one("counter"))
+        .client_request_token(&token)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .await;
+    assert_eq!(
+        service_err(res).code,
+        "IdempotentParameterMismatchException"
+    );
+    assert_eq!(
+        get(&c, "plain", key1("counter"))
+            .await
+            .map(|i| num(&i, "n")),
+        Some(3)
+    );
 }
 
 // --- TransactGetItems ------------------------------------------------------------------------
