@@ -1,12 +1,13 @@
 //! BatchWriteItem and BatchGetItem. A batch write is validated whole before anything is written
-//! and then committed as one atomic storage batch (DynamoDB only promises per-item atomicity).
+//! and then committed as one atomic storage batch (DynamoDB only promises per-item atomicity);
+//! requests whose items a transaction holds are left out of it and returned as UnprocessedItems.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use gannet_model::api::{
     BatchGetItemInput, BatchGetItemOutput, BatchWriteItemInput, BatchWriteItemOutput,
-    ConsumedCapacity, KeysAndAttributes,
+    ConsumedCapacity, KeysAndAttributes, WriteRequest,
 };
 use gannet_model::error::ConstraintViolations;
 use gannet_model::limits::MAX_ITEM_SIZE;
@@ -77,8 +78,15 @@ impl Database {
         }
 
         // Validate every request (and resolve every table) before writing anything.
-        let mut writes: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
-        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        struct PlannedWrite<'r> {
+            table_name: String,
+            request_table: &'r str,
+            request: &'r WriteRequest,
+            key: Vec<u8>,
+            value: Option<Vec<u8>>,
+            size: usize,
+        }
+        let mut writes: Vec<PlannedWrite<'_>> = Vec::new();
         for (table_name, requests) in &requests {
             let table = self.table_for_items(table_name)?;
             let mut seen = BTreeSet::new();
@@ -121,25 +129,45 @@ impl Database {
                 if !seen.insert(key.clone()) {
                     return Err(Error::validation(DUPLICATE_KEYS));
                 }
-                *units
-                    .entry(table.description.table_name.clone())
-                    .or_default() += write_units(size);
-                writes.push((key, value));
+                writes.push(PlannedWrite {
+                    table_name: table.description.table_name.clone(),
+                    request_table: table_name,
+                    request,
+                    key,
+                    value,
+                    size,
+                });
             }
         }
 
-        let keys: Vec<&[u8]> = writes.iter().map(|(key, _)| key.as_slice()).collect();
-        let _guards = self.key_locks.lock_many(&keys).await?;
+        // BatchWriteItem has no TransactionConflictException: a request whose item a
+        // transaction holds is returned in UnprocessedItems (the others are written).
+        let keys: Vec<&[u8]> = writes.iter().map(|w| w.key.as_slice()).collect();
+        let (_guards, busy) = self.key_locks.lock_batch(&keys).await;
+        let busy: BTreeSet<usize> = busy.into_iter().collect();
         let mut batch = WriteBatch::new();
-        for (key, value) in writes {
-            match value {
-                Some(value) => batch.put(key, value),
-                None => batch.delete(key),
+        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        let mut unprocessed_items: BTreeMap<String, Vec<WriteRequest>> = BTreeMap::new();
+        for (index, write) in writes.into_iter().enumerate() {
+            let table_units = units.entry(write.table_name).or_default();
+            if busy.contains(&index) {
+                unprocessed_items
+                    .entry(write.request_table.to_owned())
+                    .or_default()
+                    .push(write.request.clone());
+                continue;
+            }
+            *table_units += write_units(write.size);
+            match write.value {
+                Some(value) => batch.put(write.key, value),
+                None => batch.delete(write.key),
             }
         }
-        self.commit(batch).await?;
+        if !batch.is_empty() {
+            self.commit(batch).await?;
+        }
         Ok(BatchWriteItemOutput {
-            unprocessed_items: BTreeMap::new(),
+            unprocessed_items,
             consumed_capacity: capacity_list(capacity, units),
         })
     }

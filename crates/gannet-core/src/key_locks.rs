@@ -73,17 +73,22 @@ impl KeyLocks {
         })
     }
 
-    /// Locks several items (a batch write), waiting like `lock`. Items are locked in key
-    /// order so two batches cannot wait on each other in a cycle.
-    pub async fn lock_many(&self, keys: &[&[u8]]) -> Result<Vec<KeyGuard<'_>>, Error> {
-        let mut sorted: Vec<&[u8]> = keys.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        let mut guards = Vec::with_capacity(sorted.len());
-        for key in sorted {
-            guards.push(self.lock(key).await?);
+    /// Locks the items of a batch write, waiting like `lock`, in key order so two batches
+    /// cannot wait on each other in a cycle. Items a transaction holds are not waited for:
+    /// their indexes (into `keys`) come back, with the guards of the others.
+    pub async fn lock_batch(&self, keys: &[&[u8]]) -> (Vec<KeyGuard<'_>>, Vec<usize>) {
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_unstable_by(|a, b| keys[*a].cmp(keys[*b]));
+        order.dedup_by(|a, b| keys[*a] == keys[*b]);
+        let mut guards = Vec::with_capacity(order.len());
+        let mut busy = Vec::new();
+        for index in order {
+            match self.lock(keys[index]).await {
+                Ok(guard) => guards.push(guard),
+                Err(_) => busy.push(index),
+            }
         }
-        Ok(guards)
+        (guards, busy)
     }
 
     /// Locks every item of a write transaction. An item a writer holds is a conflict: the
@@ -259,6 +264,16 @@ mod tests {
             single.await.unwrap(),
             "a write was refused because of a read"
         );
+        assert!(locks.table().is_empty());
+    }
+
+    #[tokio::test]
+    async fn batches_skip_items_transactions_hold() {
+        let locks = KeyLocks::new();
+        let txn = locks.lock_transaction(&[b"b"]).await.unwrap();
+        let (guards, busy) = locks.lock_batch(&[b"c", b"b", b"a"]).await;
+        assert_eq!((guards.len(), busy), (2, vec![1]));
+        drop((guards, txn));
         assert!(locks.table().is_empty());
     }
 }

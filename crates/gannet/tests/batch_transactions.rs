@@ -1228,7 +1228,7 @@ async fn transfer_task(c: Client, seed: u64, deadline: Instant, stats: Arc<BankS
 async fn withdraw_task(c: Client, seed: u64, deadline: Instant, stats: Arc<BankStats>) {
     let mut rng = Rng::new(seed);
     while Instant::now() < deadline {
-        let amt = 1 + rng.below(40);
+        let amt = 1 + rng.below(10);
         let res = c
             .update_item()
             .table_name("bank")
@@ -2277,4 +2277,79 @@ async fn transactional_reads_conflict_only_with_writes() {
         .map(|i| num(i, "n"))
         .sum();
     assert_eq!(total, adds as i64);
+}
+
+/// BatchWriteItem has no TransactionConflictException in its API model (an SDK could not even
+/// name it): requests that meet a transaction in progress come back as UnprocessedItems, and
+/// the usual retry loop writes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_writes_racing_transactions_come_back_unprocessed() {
+    let _heavy = HEAVY.lock().await;
+    let server = Server::start_on_disk().await;
+    let c = server.client().await;
+    create_table(&c, "mix", ScalarAttributeType::S, None).await;
+    const ITEMS: usize = 4;
+    let key = |i: usize| key1(&format!("k{i}"));
+    let deadline = Instant::now() + Duration::from_millis(2500);
+    let mut transactions = Vec::new();
+    for _ in 0..3 {
+        let c = server.client().await;
+        transactions.push(tokio::spawn(async move {
+            let mut rng = Rng::new(random_u64());
+            while Instant::now() < deadline {
+                let (a, b) = rng.pair(ITEMS);
+                let add = |k: usize| {
+                    w_update(
+                        tx_update("mix", key(k), "ADD n :one")
+                            .expression_attribute_values(":one", n("1")),
+                    )
+                };
+                let res = c
+                    .transact_write_items()
+                    .transact_items(add(a))
+                    .transact_items(add(b))
+                    .send()
+                    .await;
+                if let Err(e) = res {
+                    assert_eq!(classify_tx_write(e, 2), Ok(Refusal::Conflict));
+                }
+            }
+        }));
+    }
+    let (mut batches, mut unprocessed_rounds) = (0u64, 0u64);
+    while Instant::now() < deadline {
+        batches += 1;
+        let mut pending: HashMap<String, Vec<WriteRequest>> = HashMap::from([(
+            "mix".to_string(),
+            (0..ITEMS)
+                .map(|i| {
+                    let mut it = key(i);
+                    it.insert("batch".into(), n(&batches.to_string()));
+                    put_req(it)
+                })
+                .collect(),
+        )]);
+        while !pending.is_empty() {
+            let resp = c
+                .batch_write_item()
+                .set_request_items(Some(pending))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("BatchWriteItem failed: {e:?}"));
+            pending = resp.unprocessed_items.unwrap_or_default();
+            pending.retain(|_, v| !v.is_empty());
+            if !pending.is_empty() {
+                unprocessed_rounds += 1;
+                tokio::task::yield_now().await;
+            }
+        }
+    }
+    for t in transactions {
+        t.await.unwrap();
+    }
+    eprintln!("{batches} batches, {unprocessed_rounds} answers with unprocessed items");
+    for i in 0..ITEMS {
+        let it = get(&c, "mix", key(i)).await.unwrap();
+        assert_eq!(num(&it, "batch"), batches as i64, "k{i}");
+    }
 }
