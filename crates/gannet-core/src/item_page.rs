@@ -52,18 +52,12 @@ pub fn read_page(engine: &dyn Engine, request: &PageRequest<'_>) -> Result<Page,
     }
     let mut failure = None;
     engine
-        .visit(
-            &request.range,
-            request.direction,
-            &mut |_, value| match evaluate(request, &mut page, value) {
-                Ok(ControlFlow::Continue(())) => ControlFlow::Continue(()),
-                Ok(ControlFlow::Break(())) => ControlFlow::Break(()),
-                Err(e) => {
-                    failure = Some(e);
-                    ControlFlow::Break(())
-                }
-            },
-        )
+        .visit(&request.range, request.direction, &mut |_, value| {
+            evaluate(request, &mut page, value).unwrap_or_else(|e| {
+                failure = Some(e);
+                ControlFlow::Break(())
+            })
+        })
         .map_err(storage_error)?;
     match failure {
         Some(e) => Err(e),
