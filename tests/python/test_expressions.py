@@ -1190,3 +1190,43 @@ def test_an_update_cannot_nest_an_item_past_32_levels(ddb, table):
         update(ddb, table, "SET dup = :v", {":v": M(x=before["m"])})
     assert_error(e, VALIDATION, startswith="Nesting Levels have exceeded supported limits")
     assert get(ddb, table) == before
+
+
+def test_legacy_conditional_operator_needs_two_expected_conditions(ddb, table):
+    put(ddb, table, LEGACY_ITEM)
+    without = "ConditionalOperator cannot be used without Filter or Expected"
+    two = "ConditionalOperator can only be used when Filter or Expected has two or more elements"
+    one = {"n": {"Value": N(5)}}
+    _expect_validation(
+        lambda: ddb.put_item(TableName=table, Item=KEY, ConditionalOperator="OR"), without)
+    _expect_validation(
+        lambda: ddb.put_item(TableName=table, Item=KEY, Expected={}, ConditionalOperator="AND"),
+        without)
+    _expect_validation(
+        lambda: ddb.put_item(TableName=table, Item=KEY, Expected=one, ConditionalOperator="OR"),
+        two)
+    _expect_validation(
+        lambda: ddb.delete_item(TableName=table, Key=KEY, Expected=one,
+                                ConditionalOperator="AND"),
+        two)
+    _expect_validation(
+        lambda: ddb.update_item(TableName=table, Key=KEY, ConditionalOperator="AND",
+                                AttributeUpdates={"x": {"Action": "PUT", "Value": N(1)}}),
+        without)
+    # ConditionalOperator is a legacy parameter too
+    _expect_validation(
+        lambda: ddb.put_item(TableName=table, Item=KEY, ConditionalOperator="AND",
+                             ConditionExpression="attribute_exists(pk)"),
+        "Can not use both expression and non-expression parameters in the same request: "
+        "Non-expression parameters: {ConditionalOperator} Expression parameters: "
+        "{ConditionExpression}")
+    _expect_validation(
+        lambda: ddb.update_item(
+            TableName=table, Key=KEY, AttributeUpdates={"a": {"Value": S("v"), "Action": "PUT"}},
+            Expected={"n": {"Value": N(5)}}, ConditionalOperator="AND",
+            UpdateExpression="SET a = :v", ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":v": S("x")}),
+        "Can not use both expression and non-expression parameters in the same request: "
+        "Non-expression parameters: {AttributeUpdates, Expected, ConditionalOperator} "
+        "Expression parameters: {UpdateExpression, ConditionExpression}")
+    assert get(ddb, table) == LEGACY_ITEM

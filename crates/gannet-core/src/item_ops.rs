@@ -117,7 +117,10 @@ impl Database {
                 allowed: &["ConditionExpression"],
                 ..Default::default()
             },
-            &[("Expected", input.expected.is_some())],
+            &[
+                ("Expected", input.expected.is_some()),
+                ("ConditionalOperator", input.conditional_operator.is_some()),
+            ],
         )?;
         let condition = match parsed.condition {
             Some(condition) => Some(condition),
@@ -221,6 +224,7 @@ impl Database {
             &[
                 ("AttributeUpdates", input.attribute_updates.is_some()),
                 ("Expected", input.expected.is_some()),
+                ("ConditionalOperator", input.conditional_operator.is_some()),
             ],
         )?;
         let condition = match parsed.condition {
@@ -316,7 +320,10 @@ impl Database {
                 allowed: &["ConditionExpression"],
                 ..Default::default()
             },
-            &[("Expected", input.expected.is_some())],
+            &[
+                ("Expected", input.expected.is_some()),
+                ("ConditionalOperator", input.conditional_operator.is_some()),
+            ],
         )?;
         let condition = match parsed.condition {
             Some(condition) => Some(condition),

@@ -7,11 +7,28 @@ use gannet_expr::{Condition, Projection, UpdateExpression};
 use gannet_model::Error;
 use gannet_model::api::{AttributeValueUpdate, ExpectedAttributeValue};
 
-/// `Expected` with `ConditionalOperator`.
+/// `Expected` with `ConditionalOperator`, which needs at least two expected conditions to join.
 pub fn expected_condition(
     expected: Option<&BTreeMap<String, ExpectedAttributeValue>>,
     conditional_operator: Option<&str>,
 ) -> Result<Option<Condition>, Error> {
+    if conditional_operator.is_some() {
+        // An operator outside the enum is reported first (joining nothing checks just that).
+        lower_expected(&BTreeMap::new(), conditional_operator)?;
+        match expected.map_or(0, BTreeMap::len) {
+            0 => {
+                return Err(Error::validation(
+                    "ConditionalOperator cannot be used without Filter or Expected",
+                ));
+            }
+            1 => {
+                return Err(Error::validation(
+                    "ConditionalOperator can only be used when Filter or Expected has two or more elements",
+                ));
+            }
+            _ => {}
+        }
+    }
     match expected {
         None => Ok(None),
         Some(expected) => lower_expected(expected, conditional_operator),
