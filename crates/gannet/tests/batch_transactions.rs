@@ -971,6 +971,39 @@ async fn client_request_token_replay_and_mismatch() {
     }
     assert_eq!(get(&c, "plain", key1("different")).await, None);
 
+    // The same request sent at once by several clients: applied once; the others replay it
+    // or are told it is in progress.
+    for round in 0..5 {
+        let token = format!("race{round}-{:016x}", random_u64());
+        let mut sends = Vec::new();
+        for _ in 0..6 {
+            let c = c.clone();
+            let token = token.clone();
+            sends.push(tokio::spawn(async move {
+                c.transact_write_items()
+                    .transact_items(add_one("raced"))
+                    .client_request_token(token)
+                    .send()
+                    .await
+            }));
+        }
+        for send in sends {
+            match send.await.unwrap() {
+                Ok(_) => {}
+                Err(SdkError::ServiceError(ctx)) => match ctx.into_err() {
+                    TransactWriteItemsError::TransactionInProgressException(_) => {}
+                    other => panic!("unexpected answer to a raced token: {other:?}"),
+                },
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            get(&c, "plain", key1("raced")).await.map(|i| num(&i, "n")),
+            Some(round + 1),
+            "a request raced under one token was applied more than once"
+        );
+    }
+
     // "a change in other parameters" is a mismatch too.
     let res = c
         .transact_write_items()
