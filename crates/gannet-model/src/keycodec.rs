@@ -121,7 +121,7 @@ pub(crate) fn encode_number(n: &Number, out: &mut Vec<u8>) {
         let low = pair.get(1).map_or(0, |d| d + 1);
         out.push((high << 4 | low) ^ flip);
     }
-    if len % 2 == 0 {
+    if len.is_multiple_of(2) {
         out.push(flip);
     }
 }

@@ -528,7 +528,7 @@ const BASE64_DECODER: GeneralPurpose = GeneralPurpose::new(
 
 fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
     let length = text.chars().count();
-    if length % 4 != 0 {
+    if !length.is_multiple_of(4) {
         return Err(format!(
             "Base64 encoded length is expected a multiple of 4 bytes but found: {length}"
         ));

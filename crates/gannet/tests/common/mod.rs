@@ -150,10 +150,11 @@ impl Server {
             let mut lines = BufReader::new(stderr).lines();
             while let Ok(Some(line)) = lines.next_line().await {
                 let line = strip_ansi(&line);
-                if tx.is_some() {
-                    if let Some(addr) = parse_listening(&line) {
-                        let _ = tx.take().unwrap().send(addr);
-                    }
+                if tx.is_some()
+                    && let Some(addr) = parse_listening(&line)
+                    && let Some(tx) = tx.take()
+                {
+                    let _ = tx.send(addr);
                 }
                 let mut log = drain_log.lock().unwrap();
                 if log.len() > 5000 {
