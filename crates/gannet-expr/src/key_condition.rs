@@ -136,6 +136,15 @@ impl KeyCondition {
         partition_key: &str,
         sort_key: Option<&str>,
     ) -> Result<Self, Error> {
+        // DynamoDB names the missing key element before complaining about extra attributes.
+        if !ranges.iter().any(|(name, _)| name == partition_key) {
+            return Err(invalid(format!(
+                "Query condition missed key schema element: {partition_key}"
+            )));
+        }
+        let has_sort_condition = ranges
+            .iter()
+            .any(|(name, _)| Some(name.as_str()) == sort_key);
         let mut partition_value = None;
         let mut sort_range = None;
         for (name, range) in ranges {
@@ -148,7 +157,7 @@ impl KeyCondition {
                 sort_range = Some(SortKeyCondition { name, range });
             } else {
                 return Err(match sort_key {
-                    Some(sort_key) if sort_range.is_none() => invalid(format!(
+                    Some(sort_key) if !has_sort_condition => invalid(format!(
                         "Query condition missed key schema element: {sort_key}"
                     )),
                     _ => invalid("Query key condition not supported"),

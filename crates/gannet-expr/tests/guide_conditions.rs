@@ -153,10 +153,11 @@ const CASES: &[Case] = &[
         values: r#"{":yes": {"BOOL": true}}"#,
         expected: true,
     },
+    // A BOOL attribute has no order (a BOOL request value there is refused at parse time).
     Case {
-        expression: "InStock > :yes",
+        expression: "InStock > :zero",
         names: &[],
-        values: r#"{":yes": {"BOOL": false}}"#,
+        values: r#"{":zero": {"N": "0"}}"#,
         expected: false,
     },
     // NOT binds tighter than AND, which binds tighter than OR.

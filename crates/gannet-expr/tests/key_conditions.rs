@@ -102,6 +102,11 @@ fn rejected_shapes() {
         ),
         ("pk < :p", one, "Query key condition not supported"),
         (
+            "sk = :a AND colour = :p",
+            two,
+            "Query condition missed key schema element: pk",
+        ),
+        (
             "pk = :p AND colour = :a",
             two,
             "Query condition missed key schema element: sk",

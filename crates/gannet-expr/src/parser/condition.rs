@@ -125,6 +125,11 @@ impl Parser<'_, '_> {
             let right = self.parse_term()?;
             let right = self.node_into_operand(right)?;
             self.check_distinct(comparator.symbol(), &left, &right);
+            if !matches!(comparator, Comparator::Equal | Comparator::NotEqual) {
+                for operand in [&left, &right] {
+                    self.check_orderable(comparator.symbol(), operand);
+                }
+            }
             return Ok(Node::bare(NodeKind::Condition(Condition::Compare {
                 left,
                 comparator,
@@ -143,6 +148,9 @@ impl Parser<'_, '_> {
             self.advance();
             let upper = self.parse_term()?;
             let upper = self.node_into_operand(upper)?;
+            for bound in [&operand, &lower, &upper] {
+                self.check_orderable("BETWEEN", bound);
+            }
             self.check_between_bounds(&lower, &upper);
             return Ok(Node::bare(NodeKind::Condition(Condition::Between {
                 operand,
@@ -357,6 +365,17 @@ impl Parser<'_, '_> {
                 operand_type: operand_type.to_owned(),
             },
         );
+    }
+
+    /// `<`, `<=`, `>`, `>=` and BETWEEN order only numbers, strings and binaries: a request
+    /// value of another type is refused before any item is read (a path is not checked; it
+    /// just makes the comparison false).
+    fn check_orderable(&mut self, operator: &str, operand: &Operand) {
+        if let Some(type_name) = static_type(operand)
+            && !matches!(type_name, "N" | "S" | "B")
+        {
+            self.note_operand_type(operator, type_name);
+        }
     }
 
     /// DynamoDB refuses an operator whose two operands are the same document path.
