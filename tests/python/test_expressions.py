@@ -1230,3 +1230,45 @@ def test_legacy_conditional_operator_needs_two_expected_conditions(ddb, table):
         "Non-expression parameters: {AttributeUpdates, Expected, ConditionalOperator} "
         "Expression parameters: {UpdateExpression, ConditionExpression}")
     assert get(ddb, table) == LEGACY_ITEM
+
+
+@pytest.mark.parametrize("operator", ["<", "<=", ">", ">="])
+@pytest.mark.parametrize("value, type_name", [
+    ({"BOOL": True}, "BOOL"), ({"NULL": True}, "NULL"), ({"SS": ["a"]}, "SS"),
+    ({"NS": ["1"]}, "NS"), (L(S("a")), "L"), (M(k=S("a")), "M"),
+])
+def test_ordering_a_value_that_has_no_order_is_refused(ddb, table, operator, value, type_name):
+    put(ddb, table, {**KEY, "n": N(5)})
+    message = ("Invalid ConditionExpression: Incorrect operand type for operator or function; "
+               f"operator or function: {operator}, operand type: {type_name}")
+    # refused up front, whichever side it is on and whether or not it would be evaluated
+    for expression in (f"n {operator} :v", f":v {operator} n",
+                       f"attribute_not_exists(zzz) OR n {operator} :v"):
+        _expect_validation(
+            lambda: ddb.put_item(TableName=table, Item=KEY, ConditionExpression=expression,
+                                 ExpressionAttributeValues={":v": value}),
+            message)
+    assert get(ddb, table) == {**KEY, "n": N(5)}
+
+
+def test_ordering_paths_without_order_and_size_without_a_size_are_just_false(ddb, table):
+    item = {**KEY, "n": N(5), "flag": {"BOOL": True}, "nul": {"NULL": True},
+            "ss": {"SS": ["a"]}}
+    put(ddb, table, item)
+    for expression in ("flag > :zero", "nul < :zero", "ss >= n", "n BETWEEN flag AND ss",
+                       "size(n) > :zero", "size(flag) >= :zero", "size(nul) = :zero"):
+        with pytest.raises(ClientError) as e:
+            ddb.put_item(TableName=table, Item=KEY, ConditionExpression=expression,
+                         **({"ExpressionAttributeValues": {":zero": N(0)}}
+                            if ":zero" in expression else {}))
+        assert_error(e, CCF, CCF_MESSAGE)
+    # no size at all is unequal to every number
+    ddb.put_item(TableName=table, Item=item, ConditionExpression="size(n) <> :zero",
+                 ExpressionAttributeValues={":zero": N(0)})
+    _expect_validation(
+        lambda: ddb.put_item(TableName=table, Item=KEY, ConditionExpression="n BETWEEN :t AND :f",
+                             ExpressionAttributeValues={":t": {"BOOL": True},
+                                                        ":f": {"BOOL": False}}),
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+        "operator or function: BETWEEN, operand type: BOOL")
+    assert get(ddb, table) == item

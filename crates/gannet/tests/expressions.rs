@@ -1432,3 +1432,46 @@ async fn an_update_cannot_nest_an_attribute_past_32_levels() {
         );
     }
 }
+
+#[tokio::test]
+async fn ordering_needs_orderable_values_and_size_needs_a_sized_attribute() {
+    let (_server, c) = setup().await;
+    let original = with_key(&[("n", n("5")), ("flag", AttributeValue::Bool(true))]);
+    put(&c, original.clone()).await;
+    for (value, type_name) in [
+        (AttributeValue::Bool(true), "BOOL"),
+        (AttributeValue::Null(true), "NULL"),
+        (ss(&["a"]), "SS"),
+        (l(&[s("a")]), "L"),
+        (m(&[("k", s("a"))]), "M"),
+    ] {
+        assert_err(
+            c.put_item()
+                .table_name(T)
+                .set_item(Some(key()))
+                .condition_expression("n >= :v")
+                .expression_attribute_values(":v", value)
+                .send()
+                .await,
+            VALIDATION,
+            &format!(
+                "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: >=, operand type: {type_name}"
+            ),
+        );
+    }
+    // Paths without an order, and size() of an attribute without a size, are just false.
+    for expression in ["flag > :zero", "size(n) > :zero", "size(flag) = :zero"] {
+        assert_err(
+            c.put_item()
+                .table_name(T)
+                .set_item(Some(key()))
+                .condition_expression(expression)
+                .expression_attribute_values(":zero", n("0"))
+                .send()
+                .await,
+            CCF,
+            CCF_MESSAGE,
+        );
+    }
+    assert_eq!(get(&c).await, Some(original));
+}
