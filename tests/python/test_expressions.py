@@ -1125,9 +1125,11 @@ def test_nested_update_functions(ddb, table):
 
 def test_placeholder_shapes(ddb, table):
     put(ddb, table, {**KEY, "a": N(1)})
-    got = updated(ddb, table, "SET #1 = :_x, #a_b = :2", {":_x": N(1), ":2": N(2)},
-                  {"#1": "one", "#a_b": "two"})
-    assert got == {**KEY, "a": N(1), "one": N(1), "two": N(2)}
+    long_name, long_value = "#" + "n" * 254, ":" + "v" * 254  # 255 bytes: the longest keys
+    got = updated(ddb, table, f"SET #1 = :_x, #a_b = :2, {long_name} = {long_value}",
+                  {":_x": N(1), ":2": N(2), long_value: N(3)},
+                  {"#1": "one", "#a_b": "two", long_name: "three"})
+    assert got == {**KEY, "a": N(1), "one": N(1), "two": N(2), "three": N(3)}
     cases = [
         (dict(ExpressionAttributeNames={}),
          "ExpressionAttributeNames must not be empty"),
@@ -1139,6 +1141,12 @@ def test_placeholder_shapes(ddb, table):
          'ExpressionAttributeValues contains invalid key: Syntax error; key: "v"'),
         (dict(ExpressionAttributeNames={"#a": ""}),
          "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a"),
+        (dict(ExpressionAttributeNames={"#" + "a" * 255 + "-": "a"}),
+         "ExpressionAttributeNames contains invalid key: The expression attribute map contains a "
+         "key that is too long; size of key: 257"),
+        (dict(ExpressionAttributeValues={":" + "v" * 255: N(1)}),
+         "ExpressionAttributeValues contains invalid key: The expression attribute map contains a "
+         "key that is too long;"),
         (dict(ExpressionAttributeValues={":v": {"SS": []}}),
          "ExpressionAttributeValues contains invalid value: One or more parameter values were "
          "invalid: An string set  may not be empty for key :v"),

@@ -113,21 +113,38 @@ impl<'a> ExpressionContext<'a> {
     }
 }
 
-/// A placeholder map must not be empty and its keys must be the sigil plus `[A-Za-z0-9_]+`.
+/// Longest placeholder key, sigil included, in bytes.
+const MAX_PLACEHOLDER_KEY_BYTES: usize = 255;
+
+/// A placeholder map must not be empty and its keys must be the sigil plus `[A-Za-z0-9_]+`,
+/// at most 255 bytes (a key's length is checked before its syntax).
 fn check_keys<'k>(
     parameter: &str,
     sigil: char,
-    mut keys: impl ExactSizeIterator<Item = &'k String>,
+    keys: impl ExactSizeIterator<Item = &'k String>,
 ) -> Result<(), Error> {
     if keys.len() == 0 {
         return Err(Error::Validation(format!("{parameter} must not be empty")));
     }
-    match keys.find(|key| !is_placeholder_key(key, sigil)) {
-        Some(bad) => Err(Error::Validation(format!(
-            "{parameter} contains invalid key: Syntax error; key: \"{bad}\""
-        ))),
-        None => Ok(()),
+    for key in keys {
+        if key.len() > MAX_PLACEHOLDER_KEY_BYTES {
+            // DynamoDB names the size for ExpressionAttributeNames only.
+            let size = if sigil == '#' {
+                format!(" size of key: {}", key.len())
+            } else {
+                String::new()
+            };
+            return Err(Error::Validation(format!(
+                "{parameter} contains invalid key: The expression attribute map contains a key that is too long;{size}"
+            )));
+        }
+        if !is_placeholder_key(key, sigil) {
+            return Err(Error::Validation(format!(
+                "{parameter} contains invalid key: Syntax error; key: \"{key}\""
+            )));
+        }
     }
+    Ok(())
 }
 
 fn is_placeholder_key(key: &str, sigil: char) -> bool {
@@ -173,6 +190,27 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "ExpressionAttributeNames contains invalid key: Syntax error; key: \"nohash\""
+        );
+    }
+
+    #[test]
+    fn overlong_keys_are_rejected_before_their_syntax() {
+        let long_name = format!("#{}-x", "a".repeat(255));
+        let bad = names(&[(long_name.as_str(), "a")]);
+        let error = ExpressionContext::new(Some(&bad), None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: 258"
+        );
+        let at_limit = format!("#{}", "a".repeat(254));
+        let ok = names(&[(at_limit.as_str(), "a")]);
+        ExpressionContext::new(Some(&ok), None).unwrap();
+        let values: BTreeMap<String, AttributeValue> =
+            [(format!(":{}", "v".repeat(255)), AttributeValue::Null(true))].into();
+        let error = ExpressionContext::new(None, Some(&values)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;"
         );
     }
 
