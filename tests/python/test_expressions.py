@@ -609,6 +609,12 @@ def test_condition_functions_check_operand_types(ddb, table):
          "Invalid ConditionExpression: Operator or function requires a document path; "
          "operator or function: attribute_exists"),
         ("nope(s)", None, "Invalid ConditionExpression: Invalid function name; function: nope"),
+        ("if_not_exists(s, :n) = :n", {":n": N(1)},
+         "Invalid ConditionExpression: The function is not allowed in a condition expression; "
+         "function: if_not_exists"),
+        ("size(list_append(l, :l)) > :n", {":l": L(), ":n": N(1)},
+         "Invalid ConditionExpression: The function is not allowed in a condition expression; "
+         "function: list_append"),
         ("begins_with(s)", None,
          "Invalid ConditionExpression: Incorrect number of operands for operator or function; "
          "operator or function: begins_with, number of operands: 1"),
@@ -893,6 +899,12 @@ UPDATE_ERRORS = [
      "function: if_not_exists"),
     ("SET a = nope(b)", None, None,
      "Invalid UpdateExpression: Invalid function name; function: nope"),
+    ("SET a = size(l)", None, None,
+     "Invalid UpdateExpression: The function is not allowed in an update expression; "
+     "function: size"),
+    ("SET a = list_append(l, contains(l, :v))", {":v": N(1)}, None,
+     "Invalid UpdateExpression: The function is not allowed in an update expression; "
+     "function: contains"),
     ("", None, None, "Invalid UpdateExpression: The expression can not be empty;"),
 ]
 

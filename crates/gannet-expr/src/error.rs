@@ -26,6 +26,12 @@ pub enum ExpressionError {
     UndefinedValue(String),
     #[error("Invalid function name; function: {0}")]
     UnknownFunction(String),
+    /// A condition function (`size`, `contains`, ...) in an update expression.
+    #[error("The function is not allowed in an update expression; function: {0}")]
+    NotAnUpdateFunction(String),
+    /// `if_not_exists` or `list_append` in a condition.
+    #[error("The function is not allowed in a condition expression; function: {0}")]
+    NotAConditionFunction(String),
     #[error(
         "Incorrect number of operands for operator or function; operator or function: {function}, number of operands: {count}"
     )]

@@ -1161,6 +1161,12 @@ async fn update_expression_errors_carry_aws_messages() {
             &[],
             "Invalid UpdateExpression: The expression can not be empty;",
         ),
+        (
+            "SET a = size(l)",
+            vec![],
+            &[],
+            "Invalid UpdateExpression: The function is not allowed in an update expression; function: size",
+        ),
     ];
     for (expression, vals, nms, message) in cases {
         assert_err(
@@ -1195,6 +1201,11 @@ async fn condition_function_operand_errors() {
             "Status = :v",
             Some(n("1")),
             "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: Status",
+        ),
+        (
+            "if_not_exists(s, :v) = :v",
+            Some(n("1")),
+            "Invalid ConditionExpression: The function is not allowed in a condition expression; function: if_not_exists",
         ),
         (
             "a = :v AND",

@@ -252,10 +252,12 @@ impl Parser<'_, '_> {
             "contains" => ("contains", 2),
             "size" => ("size", 1),
             _ => {
-                self.note(
-                    Category::UnknownFunction,
-                    ExpressionError::UnknownFunction(name.to_owned()),
-                );
+                let error = if matches!(name, "if_not_exists" | "list_append") {
+                    ExpressionError::NotAConditionFunction(name.to_owned())
+                } else {
+                    ExpressionError::UnknownFunction(name.to_owned())
+                };
+                self.note(Category::UnknownFunction, error);
                 return NodeKind::Invalid;
             }
         };

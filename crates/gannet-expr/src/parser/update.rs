@@ -164,10 +164,20 @@ impl Parser<'_, '_> {
     ) -> UpdateOperand {
         let invalid = UpdateOperand::Value(AttributeValue::Null(true));
         if name != "if_not_exists" && name != "list_append" {
-            self.note(
-                Category::UnknownFunction,
-                ExpressionError::UnknownFunction(name.to_owned()),
-            );
+            let condition_functions = [
+                "attribute_exists",
+                "attribute_not_exists",
+                "attribute_type",
+                "begins_with",
+                "contains",
+                "size",
+            ];
+            let error = if condition_functions.contains(&name) {
+                ExpressionError::NotAnUpdateFunction(name.to_owned())
+            } else {
+                ExpressionError::UnknownFunction(name.to_owned())
+            };
+            self.note(Category::UnknownFunction, error);
             return invalid;
         }
         let count = arguments.len();
