@@ -1063,13 +1063,24 @@ def test_bad_expressions_are_validation_errors_and_change_nothing(ddb, table, ex
         assert get(ddb, table) == original
 
 
-def test_oversized_expression_message(ddb, table):
+def test_oversized_expression_messages(ddb, table):
     put(ddb, table, {**KEY, "a": N(1)})
-    expression = "a" * 5120
+    path = "a" + "z" * 4096
+    prefix = "Expression size has exceeded the maximum allowed size;"
+    condition = f"attribute_not_exists({path})"
     _expect_validation(
-        lambda: ddb.put_item(TableName=table, Item=KEY, ConditionExpression=expression),
-        "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; "
-        "expression size: 5120")
+        lambda: ddb.put_item(TableName=table, Item=KEY, ConditionExpression=condition),
+        f"Invalid ConditionExpression: {prefix} expression size: {len(condition)}")
+    # only conditions and filters name the size
+    _expect_validation(
+        lambda: update(ddb, table, f"SET {path} = :v", {":v": N(1)}),
+        f"Invalid UpdateExpression: {prefix}")
+    _expect_validation(
+        lambda: ddb.get_item(TableName=table, Key=KEY, ProjectionExpression=path),
+        f"Invalid ProjectionExpression: {prefix}")
+    # exactly 4096 bytes is fine
+    out = ddb.get_item(TableName=table, Key=KEY, ProjectionExpression=path[:4096])
+    assert out["Item"] == {}
     assert get(ddb, table) == {**KEY, "a": N(1)}
 
 

@@ -110,6 +110,15 @@ pub enum ExpressionError {
 impl ExpressionError {
     /// The ValidationException for this problem in an expression of `kind`.
     pub fn into_api_error(self, kind: ExpressionKind) -> Error {
+        // DynamoDB names the size of an oversized condition or filter only.
+        if matches!(self, ExpressionError::TooLarge(_))
+            && !matches!(kind, ExpressionKind::Condition | ExpressionKind::Filter)
+        {
+            return Error::Validation(format!(
+                "Invalid {}: Expression size has exceeded the maximum allowed size;",
+                kind.parameter_name()
+            ));
+        }
         Error::Validation(format!("Invalid {}: {self}", kind.parameter_name()))
     }
 }
@@ -155,6 +164,29 @@ mod tests {
             error.to_string(),
             "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: name"
         );
+    }
+
+    #[test]
+    fn only_conditions_and_filters_name_an_oversized_expression_size() {
+        let message = |kind| {
+            ExpressionError::TooLarge(5000)
+                .into_api_error(kind)
+                .to_string()
+        };
+        assert_eq!(
+            message(ExpressionKind::Filter),
+            "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: 5000"
+        );
+        for kind in [
+            ExpressionKind::Update,
+            ExpressionKind::Projection,
+            ExpressionKind::KeyCondition,
+        ] {
+            assert_eq!(
+                message(kind),
+                format!("Invalid {kind}: Expression size has exceeded the maximum allowed size;")
+            );
+        }
     }
 
     #[test]
