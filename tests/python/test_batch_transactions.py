@@ -430,6 +430,36 @@ def test_transact_write_return_values_on_condition_check_failure(ddb, table):
     assert get(ddb, table, {"pk": {"S": "a"}})["v"] == {"N": "1"}
 
 
+def test_transact_write_validation_error_reasons(ddb, table):
+    ddb.put_item(TableName=table, Item={"pk": {"S": "big"}, "d": {"S": "x" * (399 * 1024)}})
+    ddb.put_item(TableName=table, Item={"pk": {"S": "other"}, "v": {"N": "1"}})
+    before = scan_all(ddb, table)
+    with pytest.raises(ClientError) as e:
+        ddb.transact_write_items(TransactItems=[
+            {"Update": {"TableName": table, "Key": {"pk": {"S": "other"}}, "UpdateExpression": "SET v = :v",
+                        "ExpressionAttributeValues": {":v": {"N": "2"}}}},
+            {"Update": {"TableName": table, "Key": {"pk": {"S": "big"}}, "UpdateExpression": "SET e = :e",
+                        "ExpressionAttributeValues": {":e": {"S": "y" * 4096}}}},
+        ])
+    assert_error(e, "TransactionCanceledException", cancelled_message("None", "ValidationError"))
+    reasons = e.value.response["CancellationReasons"]
+    assert reasons == [
+        {"Code": "None"},
+        {"Code": "ValidationError", "Message": "Item size to update has exceeded the maximum allowed size"},
+    ]
+    with pytest.raises(ClientError) as e:
+        ddb.transact_write_items(TransactItems=[
+            {"Update": {"TableName": table, "Key": {"pk": {"S": "other"}}, "UpdateExpression": "SET v = nope + :v",
+                        "ExpressionAttributeValues": {":v": {"N": "2"}}}},
+        ])
+    assert_error(e, "TransactionCanceledException", cancelled_message("ValidationError"))
+    assert e.value.response["CancellationReasons"] == [{
+        "Code": "ValidationError",
+        "Message": "The provided expression refers to an attribute that does not exist in the item",
+    }]
+    assert scan_all(ddb, table) == before
+
+
 def test_transact_write_same_item_twice(ddb, table):
     with pytest.raises(ClientError) as e:
         ddb.transact_write_items(TransactItems=[
