@@ -1486,3 +1486,43 @@ async fn ordering_needs_orderable_values_and_size_needs_a_sized_attribute() {
     }
     assert_eq!(get(&c).await, Some(original));
 }
+
+#[tokio::test]
+async fn concurrent_counters_and_conditional_creates_are_atomic() {
+    let (_server, c) = setup().await;
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let c = c.clone();
+        tasks.push(tokio::spawn(async move {
+            update(&c, "ADD hits :one", &[(":one", n("1"))])
+                .await
+                .unwrap();
+            let res = c
+                .put_item()
+                .table_name(T)
+                .item("pk", s("race"))
+                .condition_expression("attribute_not_exists(pk)")
+                .send()
+                .await;
+            match res {
+                Ok(_) => true,
+                Err(e) => {
+                    assert!(
+                        matches!(
+                            e.as_service_error(),
+                            Some(PutItemError::ConditionalCheckFailedException(_))
+                        ),
+                        "{e:?}"
+                    );
+                    false
+                }
+            }
+        }));
+    }
+    let mut winners = 0;
+    for task in tasks {
+        winners += usize::from(task.await.unwrap());
+    }
+    assert_eq!(winners, 1, "exactly one conditional create wins");
+    assert_eq!(get(&c).await, Some(with_key(&[("hits", n("32"))])));
+}
