@@ -11,6 +11,9 @@
 //! - `history_is_strictly_serializable`: a small Elle-style checker over a recorded history of
 //!   version-counter registers (see `check_history`).
 //! - `acknowledged_transactions_survive_kill_9`: transfers with receipts under `kill -9`.
+//! - `transactional_reads_conflict_only_with_writes` and
+//!   `batch_writes_racing_transactions_come_back_unprocessed`: who conflicts with whom, and how
+//!   each operation reports it.
 
 mod common;
 
