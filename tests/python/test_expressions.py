@@ -4,6 +4,8 @@ validation messages, and bad input that must change nothing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -481,8 +483,6 @@ def _condition_values(expression):
 
 
 def _uses(expression, placeholder):
-    import re
-
     return re.search(re.escape(placeholder) + r"(?![A-Za-z0-9_])", expression) is not None
 
 
