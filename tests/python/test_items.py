@@ -409,6 +409,39 @@ def test_item_size_limit(ddb, table):
     assert len(got["data"]["S"]) == exact
 
 
+def _nested_maps(levels):
+    value = {"S": "leaf"}
+    for _ in range(levels):
+        value = {"M": {"n": value}}
+    return value
+
+
+@pytest.mark.parametrize("op", ["put_item", "batch_write_item", "transact_write_items"])
+def test_nesting_limit_on_whole_item_writes(ddb, table, op):
+    def write(levels):
+        item = {"pk": {"S": "deep"}, "d": _nested_maps(levels)}
+        if op == "put_item":
+            ddb.put_item(TableName=table, Item=item)
+        elif op == "batch_write_item":
+            ddb.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": item}}]})
+        else:
+            ddb.transact_write_items(TransactItems=[{"Put": {"TableName": table, "Item": item}}])
+
+    # 32 levels counting the attribute itself: 31 maps hold, 32 do not.
+    write(31)
+    got = ddb.get_item(TableName=table, Key={"pk": {"S": "deep"}})["Item"]
+    assert got["d"] == _nested_maps(31)
+    with pytest.raises(ClientError) as e:
+        write(32)
+    assert_error(
+        e,
+        "ValidationException",
+        "Nesting Levels have exceeded supported limits: "
+        "Attributes in the item have nested levels beyond supported limit",
+    )
+    assert ddb.get_item(TableName=table, Key={"pk": {"S": "deep"}})["Item"]["d"] == _nested_maps(31)
+
+
 def test_item_size_counts_nested_and_binary(ddb, table):
     with pytest.raises(ClientError) as e:
         ddb.put_item(

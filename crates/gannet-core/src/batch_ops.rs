@@ -10,9 +10,7 @@ use gannet_model::api::{
     ConsumedCapacity, KeysAndAttributes, WriteRequest,
 };
 use gannet_model::error::ConstraintViolations;
-use gannet_model::limits::MAX_ITEM_SIZE;
 use gannet_model::names::check_table_name_or_arn;
-use gannet_model::size::item_size;
 use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
@@ -22,7 +20,9 @@ use crate::database::{Database, storage_error};
 use crate::item_key::{storage_key_from_item, storage_key_from_key};
 use crate::legacy;
 use crate::request_expressions::{ExpressionMembers, parse_expressions};
-use crate::stored_item::{decode_stored_item, encode_stored_item, stored_item_size};
+use crate::stored_item::{
+    check_item_limits, decode_stored_item, encode_stored_item, stored_item_size,
+};
 
 const MAX_BATCH_WRITES: usize = 25;
 const MAX_BATCH_GETS: usize = 100;
@@ -99,12 +99,7 @@ impl Database {
                             )));
                         };
                         let key = storage_key_from_item(table.id, &table.primary_key, item)?;
-                        let size = item_size(item);
-                        if size > MAX_ITEM_SIZE {
-                            return Err(Error::validation(
-                                "Item size has exceeded the maximum allowed size",
-                            ));
-                        }
+                        let size = check_item_limits(item)?;
                         let value = encode_stored_item(item, size);
                         (key, Some(value), size)
                     }

@@ -16,7 +16,9 @@ use crate::database::{Database, storage_error};
 use crate::item_key::{key_attributes, storage_key_from_item, storage_key_from_key};
 use crate::legacy;
 use crate::request_expressions::{ExpressionMembers, parse_expressions};
-use crate::stored_item::{decode_stored_item, encode_stored_item, stored_item_size};
+use crate::stored_item::{
+    check_item_limits, decode_stored_item, encode_stored_item, stored_item_size,
+};
 
 /// ReturnValues of the write operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,12 +134,7 @@ impl Database {
 
         let table = self.table_for_items(&table_name)?;
         let key = storage_key_from_item(table.id, &table.primary_key, &item)?;
-        let size = item_size(&item);
-        if size > MAX_ITEM_SIZE {
-            return Err(Error::validation(
-                "Item size has exceeded the maximum allowed size",
-            ));
-        }
+        let size = check_item_limits(&item)?;
         let value = encode_stored_item(&item, size);
 
         let _guard = self.key_locks.lock(&key).await?;

@@ -2,7 +2,27 @@
 //! then the compact item encoding.
 
 use gannet_model::itemcodec::{decode_item, encode_item};
+use gannet_model::limits::{MAX_ITEM_SIZE, MAX_NESTED_CONTAINERS, TOO_DEEP};
+use gannet_model::size::{item_size, nested_containers};
 use gannet_model::{Error, Item};
+
+/// Checks an item about to be written whole (PutItem, batch and transaction puts) against
+/// DynamoDB's size and nesting limits; returns its size.
+pub fn check_item_limits(item: &Item) -> Result<usize, Error> {
+    let size = item_size(item);
+    if size > MAX_ITEM_SIZE {
+        return Err(Error::validation(
+            "Item size has exceeded the maximum allowed size",
+        ));
+    }
+    if item
+        .values()
+        .any(|v| nested_containers(v) > MAX_NESTED_CONTAINERS)
+    {
+        return Err(Error::validation(TOO_DEEP));
+    }
+    Ok(size)
+}
 
 pub fn encode_stored_item(item: &Item, size: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(size + 16);

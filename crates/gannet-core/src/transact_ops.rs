@@ -27,7 +27,9 @@ use crate::idempotency::TokenDecision;
 use crate::item_key::{key_attributes, storage_key_from_item, storage_key_from_key};
 use crate::key_locks::TRANSACTION_ONGOING;
 use crate::request_expressions::{ExpressionMembers, parse_expressions};
-use crate::stored_item::{decode_stored_item, encode_stored_item, stored_item_size};
+use crate::stored_item::{
+    check_item_limits, decode_stored_item, encode_stored_item, stored_item_size,
+};
 
 const MAX_TRANSACTION_ITEMS: usize = 100;
 /// Total size of the items a transaction writes.
@@ -325,11 +327,7 @@ impl Database {
             "put" => {
                 let item = op.item.unwrap_or_default();
                 let storage_key = storage_key_from_item(table.id, &table.primary_key, &item)?;
-                if item_size(&item) > MAX_ITEM_SIZE {
-                    return Err(Error::validation(
-                        "Item size has exceeded the maximum allowed size",
-                    ));
-                }
+                check_item_limits(&item)?;
                 (
                     storage_key,
                     key_attributes(&table.primary_key, &item),

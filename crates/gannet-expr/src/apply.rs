@@ -2,6 +2,8 @@
 //! every list index names a position in the original list: SETs, ADDs and DELETEs run first
 //! and REMOVEs last, highest index first, so earlier removals do not shift later ones.
 
+use gannet_model::limits::{MAX_NESTED_CONTAINERS, TOO_DEEP};
+use gannet_model::size::nested_containers;
 use gannet_model::{AttributeValue, Error, Item, Number};
 
 use crate::ast::{SetValue, UpdateExpression, UpdateOperand};
@@ -13,10 +15,6 @@ const INVALID_PATH: &str =
 const WRONG_TYPE: &str = "An operand in the update expression has an incorrect data type";
 const MISSING_ATTRIBUTE: &str =
     "The provided expression refers to an attribute that does not exist in the item";
-const TOO_DEEP: &str = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
-/// Most maps and lists an attribute value may nest (32 levels counting the attribute itself).
-const MAX_NESTED_CONTAINERS: usize = 31;
-
 /// Which paths an update touched, for the UPDATED_OLD and UPDATED_NEW return values.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatedPaths {
@@ -128,14 +126,6 @@ pub fn apply_update(
 }
 
 /// How many maps and lists are nested in `value`, itself included.
-fn nested_containers(value: &AttributeValue) -> usize {
-    match value {
-        AttributeValue::M(map) => 1 + map.values().map(nested_containers).max().unwrap_or(0),
-        AttributeValue::L(list) => 1 + list.iter().map(nested_containers).max().unwrap_or(0),
-        _ => 0,
-    }
-}
-
 fn evaluate_set_value(value: &SetValue, item: &Item) -> Result<AttributeValue, Error> {
     let (first, second, subtract) = match value {
         SetValue::Operand(operand) => return evaluate_operand(operand, item),

@@ -51,6 +51,15 @@ pub fn item_size(item: &Item) -> usize {
         .sum()
 }
 
+/// How many maps and lists nest inside `value`, counting `value` itself.
+pub fn nested_containers(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::M(map) => 1 + map.values().map(nested_containers).max().unwrap_or(0),
+        AttributeValue::L(list) => 1 + list.iter().map(nested_containers).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
