@@ -250,16 +250,15 @@ impl Database {
         let _guard = self.key_locks.lock(&storage_key).await?;
         let old = self.read_item(&storage_key)?;
         check_condition(condition.as_ref(), old.as_ref(), return_on_failure)?;
-        let mut new_item = old
-            .clone()
-            .unwrap_or_else(|| key_attributes(&table.primary_key, &key));
+        let existed = old.is_some();
+        // The old item is kept only when the answer needs it; otherwise it becomes the new one.
+        let (new_item, old) = match return_values {
+            ReturnValues::AllOld | ReturnValues::UpdatedOld => (old.clone(), old),
+            _ => (old, None),
+        };
+        let mut new_item = new_item.unwrap_or_else(|| key_attributes(&table.primary_key, &key));
         let updated_paths = match update.as_ref() {
-            Some(update) => Some(apply_update(
-                &mut new_item,
-                old.is_some(),
-                update,
-                &key_names,
-            )?),
+            Some(update) => Some(apply_update(&mut new_item, existed, update, &key_names)?),
             None => None,
         };
         let size = item_size(&new_item);

@@ -47,7 +47,7 @@ impl Default for FjallConfig {
         FjallConfig {
             durability: Durability::default(),
             cache_bytes: 8 * 1024 * 1024,
-            memtable_bytes: 8 * 1024 * 1024,
+            memtable_bytes: 32 * 1024 * 1024,
         }
     }
 }
