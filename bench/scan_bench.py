@@ -6,11 +6,16 @@ scans the whole table page by page (1 MB pages) with one segment and with severa
 segments, reporting items/s, MB/s of item data, and the server's peak RSS while scanning.
 Standard library only; loopback endpoints only.
 
+Each segment is scanned by its own client process, so the client's JSON decoding does not
+serialise the segments. `--select-count` scans with Select=COUNT: the server still reads every
+1 MB page but sends no items, which measures the server's scan rate rather than the client's.
+
 usage: bench/scan_bench.py --endpoint http://127.0.0.1:8000 --server-pid PID --items 1000000
 """
 import argparse
 import http.client
 import json
+import multiprocessing
 import threading
 import time
 import urllib.parse
@@ -71,10 +76,30 @@ def load(endpoint, table, n, threads):
         t.join()
 
 
-def scan(endpoint, table, segments, pid):
-    totals = {"items": 0, "bytes": 0, "pages": 0}
+def scan_segment(job):
+    endpoint, table, segment, segments, select_count = job
+    c = Client(endpoint)
+    start_key = None
+    items = pages = size = 0
+    while True:
+        body = {"TableName": table}
+        if select_count:
+            body["Select"] = "COUNT"
+        if segments > 1:
+            body.update({"Segment": segment, "TotalSegments": segments})
+        if start_key:
+            body["ExclusiveStartKey"] = start_key
+        out, _ = c.call("Scan", body)
+        items += out["Count"]
+        pages += 1
+        size += sum(2 + len(it["pk"]["S"]) + 1 + len(it["v"]["S"]) for it in out.get("Items", []))
+        start_key = out.get("LastEvaluatedKey")
+        if not start_key:
+            return items, pages, size
+
+
+def scan(endpoint, table, segments, pid, select_count):
     peak = [rss_kb(pid)]
-    lock = threading.Lock()
     done = threading.Event()
 
     def sampler():
@@ -82,36 +107,20 @@ def scan(endpoint, table, segments, pid):
             peak[0] = max(peak[0], rss_kb(pid))
             time.sleep(0.02)
 
-    def worker(segment):
-        c = Client(endpoint)
-        start_key = None
-        while True:
-            body = {"TableName": table, "ReturnConsumedCapacity": "NONE"}
-            if segments > 1:
-                body.update({"Segment": segment, "TotalSegments": segments})
-            if start_key:
-                body["ExclusiveStartKey"] = start_key
-            out, _ = c.call("Scan", body)
-            size = sum(2 + len(it["pk"]["S"]) + 1 + len(it["v"]["S"]) for it in out["Items"])
-            with lock:
-                totals["items"] += out["Count"]
-                totals["bytes"] += size
-                totals["pages"] += 1
-            start_key = out.get("LastEvaluatedKey")
-            if not start_key:
-                return
-
     s = threading.Thread(target=sampler)
     s.start()
     t0 = time.time()
-    ts = [threading.Thread(target=worker, args=(i,)) for i in range(segments)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
+    jobs = [(endpoint, table, i, segments, select_count) for i in range(segments)]
+    with multiprocessing.Pool(segments) as pool:
+        results = pool.map(scan_segment, jobs)
     elapsed = time.time() - t0
     done.set()
     s.join()
+    totals = {
+        "items": sum(r[0] for r in results),
+        "pages": sum(r[1] for r in results),
+        "bytes": sum(r[2] for r in results),
+    }
     return totals, elapsed, peak[0]
 
 
@@ -123,26 +132,32 @@ def main():
     ap.add_argument("--table", default="bench_scan")
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--segments", default="1,4")
+    ap.add_argument("--select-count", action="store_true")
+    ap.add_argument("--skip-load", action="store_true")
     args = ap.parse_args()
-    c = Client(args.endpoint)
-    try:
-        c.call("DeleteTable", {"TableName": args.table})
-    except SystemExit:
-        pass
-    c.call("CreateTable", {
-        "TableName": args.table, "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]})
-    t0 = time.time()
-    load(args.endpoint, args.table, args.items, args.threads)
-    print(f"load: {args.items} items in {time.time() - t0:.1f}s; "
-          f"server RSS after load {rss_kb(args.server_pid)} kB")
+    if not args.skip_load:
+        c = Client(args.endpoint)
+        try:
+            c.call("DeleteTable", {"TableName": args.table})
+        except SystemExit:
+            c = Client(args.endpoint)
+        c.call("CreateTable", {
+            "TableName": args.table, "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]})
+        t0 = time.time()
+        load(args.endpoint, args.table, args.items, args.threads)
+        print(f"load: {args.items} items in {time.time() - t0:.1f}s; "
+              f"server RSS after load {rss_kb(args.server_pid)} kB")
     for segments in [int(s) for s in args.segments.split(",")]:
-        totals, elapsed, peak = scan(args.endpoint, args.table, segments, args.server_pid)
+        totals, elapsed, peak = scan(args.endpoint, args.table, segments, args.server_pid,
+                                     args.select_count)
         assert totals["items"] == args.items, (totals, args.items)
-        print(f"scan segments={segments}: {totals['items']} items, {totals['pages']} pages, "
-              f"{elapsed:.2f}s, {totals['items'] / elapsed:,.0f} items/s, "
-              f"{totals['bytes'] / elapsed / 1e6:.1f} MB/s, peak RSS {peak} kB")
+        mode = "COUNT" if args.select_count else "items"
+        print(f"scan ({mode}) segments={segments}: {totals['items']} items, "
+              f"{totals['pages']} pages, {elapsed:.2f}s, {totals['items'] / elapsed:,.0f} items/s, "
+              f"{args.items * 100 / elapsed / 1e6:.1f} MB/s of ~100-byte items, "
+              f"peak RSS {peak} kB")
 
 
 if __name__ == "__main__":
