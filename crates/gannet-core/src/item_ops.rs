@@ -1,14 +1,17 @@
 //! PutItem, GetItem, UpdateItem and DeleteItem.
 
+use std::collections::BTreeMap;
+
 use gannet_expr::{Condition, apply_update};
 use gannet_model::api::{
-    DeleteItemInput, GetItemInput, GetItemOutput, ItemOutput, PutItemInput, UpdateItemInput,
+    DeleteItemInput, ExpectedAttributeValue, GetItemInput, GetItemOutput, ItemOutput, PutItemInput,
+    UpdateItemInput,
 };
 use gannet_model::error::ConstraintViolations;
 use gannet_model::limits::MAX_ITEM_SIZE;
 use gannet_model::names::check_table_name_or_arn;
 use gannet_model::size::item_size;
-use gannet_model::{Error, Item};
+use gannet_model::{AttributeValue, Error, Item};
 use gannet_storage::WriteBatch;
 
 use crate::capacity::{CapacityReport, read_units, write_units};
@@ -89,47 +92,97 @@ fn check_condition(
     }
 }
 
+/// The members PutItem and DeleteItem carry besides their item or key.
+struct ConditionalWriteMembers<'a> {
+    table_name: Option<&'a str>,
+    /// ("item", present) or ("key", present).
+    subject: (&'static str, bool),
+    return_values: Option<&'a str>,
+    return_on_failure: Option<&'a str>,
+    return_consumed_capacity: Option<&'a str>,
+    names: Option<&'a BTreeMap<String, String>>,
+    values: Option<&'a BTreeMap<String, AttributeValue>>,
+    condition_expression: Option<&'a str>,
+    expected: Option<&'a BTreeMap<String, ExpectedAttributeValue>>,
+    conditional_operator: Option<&'a str>,
+}
+
+/// What PutItem and DeleteItem validate alike, in DynamoDB's order.
+struct ConditionalWrite {
+    return_values: ReturnValues,
+    return_on_failure: bool,
+    capacity: CapacityReport,
+    condition: Option<Condition>,
+}
+
+fn validate_conditional_write(
+    members: ConditionalWriteMembers<'_>,
+) -> Result<ConditionalWrite, Error> {
+    let mut violations = ConstraintViolations::new();
+    check_table_name_member(members.table_name, &mut violations);
+    let (subject, subject_present) = members.subject;
+    if !subject_present {
+        violations.null(subject);
+    }
+    let return_values = parse_return_values(members.return_values, &mut violations);
+    let return_on_failure = parse_return_on_failure(members.return_on_failure, &mut violations);
+    violations.into_result()?;
+    if !matches!(return_values, ReturnValues::None | ReturnValues::AllOld) {
+        return Err(Error::validation(
+            "ReturnValues can only be ALL_OLD or NONE",
+        ));
+    }
+    let capacity = CapacityReport::parse(members.return_consumed_capacity)?;
+    let parsed = parse_expressions(
+        ExpressionMembers {
+            names: members.names,
+            values: members.values,
+            condition: members.condition_expression,
+            allowed: &["ConditionExpression"],
+            ..Default::default()
+        },
+        &[
+            ("Expected", members.expected.is_some()),
+            (
+                "ConditionalOperator",
+                members.conditional_operator.is_some(),
+            ),
+        ],
+    )?;
+    let condition = match parsed.condition {
+        Some(condition) => Some(condition),
+        None => legacy::expected_condition(members.expected, members.conditional_operator)?,
+    };
+    Ok(ConditionalWrite {
+        return_values,
+        return_on_failure,
+        capacity,
+        condition,
+    })
+}
+
 impl Database {
     pub async fn put_item(&self, input: PutItemInput) -> Result<ItemOutput, Error> {
-        let mut violations = ConstraintViolations::new();
-        check_table_name_member(input.table_name.as_deref(), &mut violations);
-        if input.item.is_none() {
-            violations.null("item");
-        }
-        let return_values = parse_return_values(input.return_values.as_deref(), &mut violations);
-        let return_on_failure = parse_return_on_failure(
-            input.return_values_on_condition_check_failure.as_deref(),
-            &mut violations,
-        );
-        violations.into_result()?;
+        let write = validate_conditional_write(ConditionalWriteMembers {
+            table_name: input.table_name.as_deref(),
+            subject: ("item", input.item.is_some()),
+            return_values: input.return_values.as_deref(),
+            return_on_failure: input.return_values_on_condition_check_failure.as_deref(),
+            return_consumed_capacity: input.return_consumed_capacity.as_deref(),
+            names: input.expression_attribute_names.as_ref(),
+            values: input.expression_attribute_values.as_ref(),
+            condition_expression: input.condition_expression.as_deref(),
+            expected: input.expected.as_ref(),
+            conditional_operator: input.conditional_operator.as_deref(),
+        })?;
+        let ConditionalWrite {
+            return_values,
+            return_on_failure,
+            capacity,
+            condition,
+        } = write;
         let (Some(table_name), Some(item)) = (input.table_name, input.item) else {
             return Err(Error::Internal("validated members missing".to_owned()));
-        };
-        if !matches!(return_values, ReturnValues::None | ReturnValues::AllOld) {
-            return Err(Error::validation(
-                "ReturnValues can only be ALL_OLD or NONE",
-            ));
-        }
-        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
-        let parsed = parse_expressions(
-            ExpressionMembers {
-                names: input.expression_attribute_names.as_ref(),
-                values: input.expression_attribute_values.as_ref(),
-                condition: input.condition_expression.as_deref(),
-                allowed: &["ConditionExpression"],
-                ..Default::default()
-            },
-            &[
-                ("Expected", input.expected.is_some()),
-                ("ConditionalOperator", input.conditional_operator.is_some()),
-            ],
-        )?;
-        let condition = match parsed.condition {
-            Some(condition) => Some(condition),
-            None => legacy::expected_condition(
-                input.expected.as_ref(),
-                input.conditional_operator.as_deref(),
-            )?,
         };
 
         let table = self.table_for_items(&table_name)?;
@@ -288,45 +341,26 @@ impl Database {
     }
 
     pub async fn delete_item(&self, input: DeleteItemInput) -> Result<ItemOutput, Error> {
-        let mut violations = ConstraintViolations::new();
-        check_table_name_member(input.table_name.as_deref(), &mut violations);
-        if input.key.is_none() {
-            violations.null("key");
-        }
-        let return_values = parse_return_values(input.return_values.as_deref(), &mut violations);
-        let return_on_failure = parse_return_on_failure(
-            input.return_values_on_condition_check_failure.as_deref(),
-            &mut violations,
-        );
-        violations.into_result()?;
+        let write = validate_conditional_write(ConditionalWriteMembers {
+            table_name: input.table_name.as_deref(),
+            subject: ("key", input.key.is_some()),
+            return_values: input.return_values.as_deref(),
+            return_on_failure: input.return_values_on_condition_check_failure.as_deref(),
+            return_consumed_capacity: input.return_consumed_capacity.as_deref(),
+            names: input.expression_attribute_names.as_ref(),
+            values: input.expression_attribute_values.as_ref(),
+            condition_expression: input.condition_expression.as_deref(),
+            expected: input.expected.as_ref(),
+            conditional_operator: input.conditional_operator.as_deref(),
+        })?;
+        let ConditionalWrite {
+            return_values,
+            return_on_failure,
+            capacity,
+            condition,
+        } = write;
         let (Some(table_name), Some(key)) = (input.table_name, input.key) else {
             return Err(Error::Internal("validated members missing".to_owned()));
-        };
-        if !matches!(return_values, ReturnValues::None | ReturnValues::AllOld) {
-            return Err(Error::validation(
-                "ReturnValues can only be ALL_OLD or NONE",
-            ));
-        }
-        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
-        let parsed = parse_expressions(
-            ExpressionMembers {
-                names: input.expression_attribute_names.as_ref(),
-                values: input.expression_attribute_values.as_ref(),
-                condition: input.condition_expression.as_deref(),
-                allowed: &["ConditionExpression"],
-                ..Default::default()
-            },
-            &[
-                ("Expected", input.expected.is_some()),
-                ("ConditionalOperator", input.conditional_operator.is_some()),
-            ],
-        )?;
-        let condition = match parsed.condition {
-            Some(condition) => Some(condition),
-            None => legacy::expected_condition(
-                input.expected.as_ref(),
-                input.conditional_operator.as_deref(),
-            )?,
         };
 
         let table = self.table_for_items(&table_name)?;
