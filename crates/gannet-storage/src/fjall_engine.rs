@@ -42,12 +42,17 @@ pub struct FjallConfig {
     pub memtable_bytes: u64,
 }
 
+impl FjallConfig {
+    pub const DEFAULT_CACHE_BYTES: u64 = 8 * 1024 * 1024;
+    pub const DEFAULT_MEMTABLE_BYTES: u64 = 32 * 1024 * 1024;
+}
+
 impl Default for FjallConfig {
     fn default() -> Self {
         FjallConfig {
             durability: Durability::default(),
-            cache_bytes: 8 * 1024 * 1024,
-            memtable_bytes: 32 * 1024 * 1024,
+            cache_bytes: Self::DEFAULT_CACHE_BYTES,
+            memtable_bytes: Self::DEFAULT_MEMTABLE_BYTES,
         }
     }
 }

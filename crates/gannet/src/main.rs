@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gannet_core::{Database, DatabaseConfig};
-use gannet_storage::fjall_engine::FjallEngine;
+use gannet_storage::fjall_engine::{FjallConfig, FjallEngine};
 use gannet_storage::memory::MemoryEngine;
 use gannet_storage::{Durability, SharedEngine};
 use tokio::net::TcpListener;
@@ -18,6 +18,10 @@ use tokio::net::TcpListener;
 // the system allocator (measured in docs/benchmarks.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const MIB: u64 = 1024 * 1024;
+const DEFAULT_MEMTABLE_MB: u64 = FjallConfig::DEFAULT_MEMTABLE_BYTES / MIB;
+const DEFAULT_CACHE_MB: u64 = FjallConfig::DEFAULT_CACHE_BYTES / MIB;
 
 #[derive(Parser)]
 #[command(
@@ -67,6 +71,15 @@ struct ServeArgs {
     /// Keep CREATING/UPDATING/DELETING visible this many milliseconds (0: ACTIVE at once).
     #[arg(long, env = "GANNET_TRANSITION_DELAY", default_value_t = 0)]
     transition_delay: u64,
+    /// fjall memtable size in MiB: more absorbs writes with fewer flushes, but is replayed
+    /// into memory after a crash.
+    #[arg(long, env = "GANNET_MEMTABLE_MB", default_value_t = DEFAULT_MEMTABLE_MB,
+          value_parser = clap::value_parser!(u64).range(1..=1024))]
+    memtable_mb: u64,
+    /// fjall block cache size in MiB (filled on demand).
+    #[arg(long, env = "GANNET_CACHE_MB", default_value_t = DEFAULT_CACHE_MB,
+          value_parser = clap::value_parser!(u64).range(1..=65536))]
+    cache_mb: u64,
     /// Log filter (error, warn, info, debug, trace, or a tracing directive).
     #[arg(long, env = "GANNET_LOG_LEVEL", default_value = "info")]
     log_level: String,
@@ -111,8 +124,15 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         std::fs::create_dir_all(&args.data_dir)
             .map_err(|e| format!("cannot create {}: {e}", args.data_dir.display()))?;
         Arc::new(
-            FjallEngine::open(&args.data_dir, durability)
-                .map_err(|e| format!("cannot open {}: {e}", args.data_dir.display()))?,
+            FjallEngine::open_with(
+                &args.data_dir,
+                FjallConfig {
+                    durability,
+                    cache_bytes: args.cache_mb * MIB,
+                    memtable_bytes: args.memtable_mb * MIB,
+                },
+            )
+            .map_err(|e| format!("cannot open {}: {e}", args.data_dir.display()))?,
         )
     };
     let listener = TcpListener::bind(args.listen)
