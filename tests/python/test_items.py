@@ -543,3 +543,67 @@ def test_items_gone_after_table_deleted(ddb):
     with pytest.raises(ClientError) as e:
         ddb.get_item(TableName=name, Key={"pk": {"S": "a"}})
     assert_error(e, "ResourceNotFoundException")
+
+
+# --- consumed capacity -------------------------------------------------------------------------
+
+
+def test_consumed_capacity_of_single_item_operations(ddb, table):
+    # 1,500 bytes of value plus names and key: two started KB to write, one 4 KB unit to read.
+    big = {"pk": {"S": "cap"}, "v": {"S": "x" * 1500}}
+    put = ddb.put_item(TableName=table, Item=big, ReturnConsumedCapacity="TOTAL")
+    assert put["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": 2.0}
+
+    got = ddb.get_item(TableName=table, Key={"pk": {"S": "cap"}}, ReturnConsumedCapacity="TOTAL")
+    assert got["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": 0.5}
+    got = ddb.get_item(
+        TableName=table, Key={"pk": {"S": "cap"}}, ConsistentRead=True, ReturnConsumedCapacity="TOTAL"
+    )
+    assert got["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": 1.0}
+
+    # INDEXES adds the table's own share (the table has no secondary indexes).
+    upd = ddb.update_item(
+        TableName=table,
+        Key={"pk": {"S": "cap"}},
+        UpdateExpression="SET w = :w",
+        ExpressionAttributeValues={":w": {"S": "y" * 5000}},
+        ReturnConsumedCapacity="INDEXES",
+    )
+    assert upd["ConsumedCapacity"] == {
+        "TableName": table,
+        "CapacityUnits": 7.0,
+        "Table": {"CapacityUnits": 7.0},
+    }
+    got = ddb.get_item(
+        TableName=table, Key={"pk": {"S": "cap"}}, ConsistentRead=True, ReturnConsumedCapacity="INDEXES"
+    )
+    assert got["ConsumedCapacity"] == {
+        "TableName": table,
+        "CapacityUnits": 2.0,
+        "Table": {"CapacityUnits": 2.0},
+    }
+
+    # Replacing an item costs the larger of the old and the new one; a delete, the old one.
+    put = ddb.put_item(
+        TableName=table, Item={"pk": {"S": "cap"}}, ReturnConsumedCapacity="TOTAL"
+    )
+    assert put["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": 7.0}
+    shrink = ddb.update_item(
+        TableName=table,
+        Key={"pk": {"S": "cap"}},
+        UpdateExpression="SET w = :w",
+        ExpressionAttributeValues={":w": {"S": "y" * 3000}},
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert shrink["ConsumedCapacity"]["CapacityUnits"] == 3.0
+    shrink = ddb.update_item(
+        TableName=table,
+        Key={"pk": {"S": "cap"}},
+        UpdateExpression="REMOVE w",
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert shrink["ConsumedCapacity"]["CapacityUnits"] == 3.0
+    deleted = ddb.delete_item(TableName=table, Key={"pk": {"S": "cap"}}, ReturnConsumedCapacity="TOTAL")
+    assert deleted["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": 1.0}
+    deleted = ddb.delete_item(TableName=table, Key={"pk": {"S": "cap"}}, ReturnConsumedCapacity="NONE")
+    assert "ConsumedCapacity" not in deleted

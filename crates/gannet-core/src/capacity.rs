@@ -2,7 +2,7 @@
 //! unit per started 4 KB read strongly (half for an eventually consistent read).
 
 use gannet_model::Error;
-use gannet_model::api::ConsumedCapacity;
+use gannet_model::api::{Capacity, ConsumedCapacity};
 
 /// Parsed ReturnConsumedCapacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,9 +27,18 @@ impl CapacityReport {
     pub fn report(self, table_name: &str, units: f64) -> Option<ConsumedCapacity> {
         match self {
             CapacityReport::None => None,
-            CapacityReport::Total | CapacityReport::Indexes => Some(ConsumedCapacity {
+            CapacityReport::Total => Some(ConsumedCapacity {
                 table_name: table_name.to_owned(),
                 capacity_units: units,
+                table: None,
+            }),
+            // Tables have no secondary indexes yet, so the table's share is the whole.
+            CapacityReport::Indexes => Some(ConsumedCapacity {
+                table_name: table_name.to_owned(),
+                capacity_units: units,
+                table: Some(Capacity {
+                    capacity_units: units,
+                }),
             }),
         }
     }

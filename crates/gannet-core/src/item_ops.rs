@@ -191,10 +191,17 @@ impl Database {
         let value = encode_stored_item(&item, size);
 
         let _guard = self.key_locks.lock(&key).await?;
-        let old = if condition.is_some() || return_values == ReturnValues::AllOld {
-            self.read_item(&key)?
+        let needs_old = condition.is_some() || return_values == ReturnValues::AllOld;
+        // A replacement costs the larger of the two items, so a capacity report reads the old one.
+        let stored = if needs_old || capacity != CapacityReport::None {
+            self.engine.get(&key).map_err(storage_error)?
         } else {
             None
+        };
+        let old_size = stored.as_deref().map_or(0, stored_item_size) as usize;
+        let old = match stored.as_deref() {
+            Some(bytes) if needs_old => Some(decode_stored_item(bytes)?),
+            _ => None,
         };
         check_condition(condition.as_ref(), old.as_ref(), return_on_failure)?;
         let mut batch = WriteBatch::new();
@@ -202,7 +209,10 @@ impl Database {
         self.commit(batch).await?;
         Ok(ItemOutput {
             attributes: old.filter(|_| return_values == ReturnValues::AllOld),
-            consumed_capacity: capacity.report(&table.description.table_name, write_units(size)),
+            consumed_capacity: capacity.report(
+                &table.description.table_name,
+                write_units(size.max(old_size)),
+            ),
         })
     }
 
@@ -301,7 +311,9 @@ impl Database {
         }
 
         let _guard = self.key_locks.lock(&storage_key).await?;
-        let old = self.read_item(&storage_key)?;
+        let stored = self.engine.get(&storage_key).map_err(storage_error)?;
+        let old_size = stored.as_deref().map_or(0, stored_item_size) as usize;
+        let old = stored.as_deref().map(decode_stored_item).transpose()?;
         check_condition(condition.as_ref(), old.as_ref(), return_on_failure)?;
         let existed = old.is_some();
         // The old item is kept only when the answer needs it; otherwise it becomes the new one.
@@ -336,7 +348,11 @@ impl Database {
         };
         Ok(ItemOutput {
             attributes: attributes.filter(|item| !item.is_empty()),
-            consumed_capacity: capacity.report(&table.description.table_name, write_units(size)),
+            // An update costs the larger of the item before and after it.
+            consumed_capacity: capacity.report(
+                &table.description.table_name,
+                write_units(size.max(old_size)),
+            ),
         })
     }
 
@@ -380,14 +396,5 @@ impl Database {
             attributes: old.filter(|_| return_values == ReturnValues::AllOld),
             consumed_capacity: capacity.report(&table.description.table_name, write_units(size)),
         })
-    }
-
-    fn read_item(&self, key: &[u8]) -> Result<Option<Item>, Error> {
-        self.engine
-            .get(key)
-            .map_err(storage_error)?
-            .as_deref()
-            .map(decode_stored_item)
-            .transpose()
     }
 }

@@ -681,3 +681,49 @@ async fn item_operations_on_missing_table() {
         .await;
     assert_eq!(service_err(res).code, NOT_FOUND);
 }
+
+#[tokio::test]
+async fn consumed_capacity_reports_the_larger_item_and_the_table_share() {
+    use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
+    let (_server, c) = setup().await;
+    // pk "cap" (5 bytes) + v of 2,000 bytes: two started KB.
+    let big = item(&[("pk", s("cap")), ("v", s(&"x".repeat(2000)))]);
+    let out = c
+        .put_item()
+        .table_name("tbl")
+        .set_item(Some(big))
+        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+        .send()
+        .await
+        .unwrap();
+    let consumed = out.consumed_capacity().unwrap();
+    assert_eq!(consumed.table_name(), Some("tbl"));
+    assert_eq!(consumed.capacity_units(), Some(2.0));
+    assert_eq!(consumed.table().and_then(|t| t.capacity_units()), Some(2.0));
+
+    // Replacing it with a small item still costs the big one; TOTAL has no table share.
+    let out = c
+        .put_item()
+        .table_name("tbl")
+        .set_item(Some(item(&[("pk", s("cap"))])))
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .await
+        .unwrap();
+    let consumed = out.consumed_capacity().unwrap();
+    assert_eq!(consumed.capacity_units(), Some(2.0));
+    assert!(consumed.table().is_none());
+
+    // The item is small now: an eventually consistent read is half a unit.
+    let out = c
+        .get_item()
+        .table_name("tbl")
+        .key("pk", s("cap"))
+        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+        .send()
+        .await
+        .unwrap();
+    let consumed = out.consumed_capacity().unwrap();
+    assert_eq!(consumed.capacity_units(), Some(0.5));
+    assert_eq!(consumed.table().and_then(|t| t.capacity_units()), Some(0.5));
+}

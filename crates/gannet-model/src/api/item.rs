@@ -85,6 +85,16 @@ pub struct UpdateItemInput {
 pub struct ConsumedCapacity {
     pub table_name: String,
     pub capacity_units: f64,
+    /// The table's own share, present when ReturnConsumedCapacity is INDEXES.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<Capacity>,
+}
+
+/// Capacity consumed on one table or index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Capacity {
+    pub capacity_units: f64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
