@@ -127,3 +127,38 @@ def test_in_memory_starts_empty(tmp_path):
         assert srv2.client().list_tables()["TableNames"] == []
     finally:
         srv2.kill()
+
+
+def test_client_request_token_replays_after_kill_9(tmp_path):
+    """boto3 retries a TransactWriteItems with its ClientRequestToken; after a crash the
+    retry must be answered as a replay, not applied a second time."""
+    data = tmp_path / "data"
+    add_one = [
+        {
+            "Update": {
+                "TableName": "tokens",
+                "Key": {"pk": {"S": "counter"}},
+                "UpdateExpression": "ADD n :one",
+                "ExpressionAttributeValues": {":one": {"N": "1"}},
+            }
+        }
+    ]
+    srv = GannetServer(data_dir=data).start()
+    try:
+        client = srv.client()
+        client.create_table(TableName="tokens", **HASH_ONLY)
+        client.transact_write_items(TransactItems=add_one, ClientRequestToken="retry-me")
+    finally:
+        srv.kill()  # SIGKILL: nothing gets flushed on the way out
+
+    srv2 = GannetServer(data_dir=data).start()
+    try:
+        client = srv2.client()
+        client.transact_write_items(TransactItems=add_one, ClientRequestToken="retry-me")
+        got = client.get_item(TableName="tokens", Key={"pk": {"S": "counter"}}, ConsistentRead=True)
+        assert got["Item"]["n"] == {"N": "1"}, "the retried transaction was applied twice"
+        other = [{"Update": dict(add_one[0]["Update"], Key={"pk": {"S": "other"}})}]
+        with pytest.raises(client.exceptions.IdempotentParameterMismatchException):
+            client.transact_write_items(TransactItems=other, ClientRequestToken="retry-me")
+    finally:
+        srv2.kill()

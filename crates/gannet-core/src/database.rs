@@ -11,7 +11,7 @@ use crate::catalog::{TableCatalog, TableMeta};
 use crate::clock::{Clock, SystemClock};
 use crate::idempotency::IdempotencyTokens;
 use crate::key_locks::KeyLocks;
-use crate::keys::{DROPPED_PREFIX, dropped_key, table_prefix};
+use crate::keys::{DROPPED_PREFIX, TOKEN_PREFIX, dropped_key, table_prefix};
 
 #[derive(Debug, Clone)]
 pub struct DatabaseConfig {
@@ -68,6 +68,7 @@ impl Database {
             ddl_lock: Mutex::new(()),
         });
         database.resume_purges()?;
+        database.restore_tokens()?;
         Ok(database)
     }
 
@@ -123,6 +124,21 @@ impl Database {
                 tracing::warn!(table_id, error = %e, "purging a deleted table's items failed");
             }
         });
+    }
+
+    /// Loads the ClientRequestTokens applied within their window before the restart.
+    fn restore_tokens(&self) -> Result<(), Error> {
+        let now = self.now_millis();
+        self.engine
+            .visit(
+                &KeyRange::prefix(TOKEN_PREFIX),
+                Direction::Forward,
+                &mut |key, value| {
+                    self.idempotency.restore(key, value, now);
+                    std::ops::ControlFlow::Continue(())
+                },
+            )
+            .map_err(storage_error)
     }
 
     fn resume_purges(self: &Arc<Self>) -> Result<(), Error> {

@@ -23,9 +23,10 @@ use gannet_storage::WriteBatch;
 use crate::capacity::{CapacityReport, read_units, write_units};
 use crate::catalog::TableMeta;
 use crate::database::{Database, storage_error};
-use crate::idempotency::TokenDecision;
+use crate::idempotency::{TokenDecision, encode_applied};
 use crate::item_key::{key_attributes, storage_key_from_item, storage_key_from_key};
 use crate::key_locks::TRANSACTION_ONGOING;
+use crate::keys::token_key;
 use crate::request_expressions::{ExpressionMembers, parse_expressions};
 use crate::stored_item::{
     check_item_limits, decode_stored_item, encode_stored_item, stored_item_size,
@@ -161,10 +162,19 @@ impl Database {
                 TokenDecision::Apply => {}
             }
         }
-        let result = self.apply_transaction(&plan).await;
+        // The token's record commits with the items, so a retry after a crash still replays.
+        let applied_at = self.now_millis();
+        let token_writes = token.as_deref().map(|token| TokenWrites {
+            record: (
+                token_key(token, applied_at),
+                encode_applied(request_fingerprint),
+            ),
+            expired: self.idempotency.take_expired(),
+        });
+        let result = self.apply_transaction(&plan, token_writes).await;
         if let Some(token) = token.as_deref() {
             match &result {
-                Ok(_) => self.idempotency.finish(token, self.now_millis()),
+                Ok(_) => self.idempotency.finish(token, applied_at),
                 Err(_) => self.idempotency.abandon(token),
             }
         }
@@ -178,6 +188,7 @@ impl Database {
     async fn apply_transaction(
         &self,
         plan: &[PlannedWrite],
+        token_writes: Option<TokenWrites>,
     ) -> Result<BTreeMap<usize, usize>, Error> {
         let keys: Vec<&[u8]> = plan.iter().map(|p| p.storage_key.as_slice()).collect();
         let _guards = self
@@ -262,6 +273,16 @@ impl Database {
         }
         if cancelled {
             return Err(Error::TransactionCanceled { reasons });
+        }
+        if let Some(TokenWrites {
+            record: (key, value),
+            expired,
+        }) = token_writes
+        {
+            for old_key in expired {
+                batch.delete(old_key);
+            }
+            batch.put(key, value);
         }
         if !batch.is_empty() {
             self.commit(batch).await?;
@@ -452,6 +473,14 @@ impl Database {
             }),
         })
     }
+}
+
+/// What a transaction with a ClientRequestToken writes besides its items.
+struct TokenWrites {
+    /// The token's application record.
+    record: (Vec<u8>, Vec<u8>),
+    /// Records of applications whose window has passed.
+    expired: Vec<Vec<u8>>,
 }
 
 fn conflict_cancellation(len: usize, conflict: usize) -> Error {

@@ -1030,6 +1030,77 @@ async fn client_request_token_replay_and_mismatch() {
 
 // --- TransactGetItems ------------------------------------------------------------------------
 
+/// A client whose transaction was applied just before the server died retries it with the
+/// same token after the restart: DynamoDB answers with a replay, never a second application.
+#[tokio::test]
+async fn client_request_tokens_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = Server::start_on(&data).await;
+    let c = server.client().await;
+    create_table(&c, "plain", ScalarAttributeType::S, None).await;
+    let token = format!("tok-{:016x}", random_u64());
+    c.transact_write_items()
+        .transact_items(add_one("counter"))
+        .client_request_token(&token)
+        .send()
+        .await
+        .unwrap();
+    // A transaction of nothing but a condition check writes no item, only its token.
+    let check_token = format!("chk-{:016x}", random_u64());
+    c.transact_write_items()
+        .transact_items(w_check(tx_check(
+            "plain",
+            key1("counter"),
+            "attribute_exists(n)",
+        )))
+        .client_request_token(&check_token)
+        .send()
+        .await
+        .unwrap();
+    server.kill9().await;
+
+    let server = Server::start_on(&data).await;
+    let c = server.client().await;
+    for _ in 0..2 {
+        c.transact_write_items()
+            .transact_items(add_one("counter"))
+            .client_request_token(&token)
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        get(&c, "plain", key1("counter"))
+            .await
+            .map(|i| num(&i, "n")),
+        Some(1),
+        "a request replayed after the restart was applied again"
+    );
+    for (token, request) in [
+        (&token, add_one("different")),
+        (
+            &check_token,
+            w_check(tx_check("plain", key1("counter"), "attribute_exists(m)")),
+        ),
+    ] {
+        let res = c
+            .transact_write_items()
+            .transact_items(request)
+            .client_request_token(token)
+            .send()
+            .await;
+        match res {
+            Err(SdkError::ServiceError(ctx)) => match ctx.into_err() {
+                TransactWriteItemsError::IdempotentParameterMismatchException(_) => {}
+                other => panic!("expected IdempotentParameterMismatchException, got {other:?}"),
+            },
+            other => panic!("expected IdempotentParameterMismatchException, got {other:?}"),
+        }
+    }
+    assert_eq!(get(&c, "plain", key1("different")).await, None);
+}
+
 #[tokio::test]
 async fn transact_get_items_projections_and_missing_items() {
     let (_server, c) = setup().await;
