@@ -523,6 +523,22 @@ def test_client_request_token_replay_applies_once(ddb, table):
     assert get(ddb, table, {"pk": {"S": "counter"}})["n"] == {"N": "4"}
 
 
+def test_client_request_token_replay_reports_read_capacity(ddb, table):
+    # "the initial call returns the write capacity units consumed in making the changes;
+    # subsequent calls with the same client token return the read capacity units consumed in
+    # reading the item": two items written transactionally (2 WCU each), then read back (1 RCU
+    # each, small items read strongly).
+    token = str(uuid.uuid4())
+    items = add_one(table, "r1") + add_one(table, "r2")
+    first = ddb.transact_write_items(TransactItems=items, ClientRequestToken=token,
+                                     ReturnConsumedCapacity="TOTAL")
+    assert first["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 4.0}]
+    replay = ddb.transact_write_items(TransactItems=items, ClientRequestToken=token,
+                                      ReturnConsumedCapacity="TOTAL")
+    assert replay["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 2.0}]
+    assert get(ddb, table, {"pk": {"S": "r1"}})["n"] == {"N": "1"}
+
+
 def test_client_request_token_mismatch(ddb, table):
     token = str(uuid.uuid4())
     ddb.transact_write_items(TransactItems=add_one(table, "a"), ClientRequestToken=token)

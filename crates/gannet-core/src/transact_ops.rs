@@ -156,7 +156,7 @@ impl Database {
             {
                 TokenDecision::Replay => {
                     return Ok(TransactWriteItemsOutput {
-                        consumed_capacity: transaction_capacity(capacity, &plan, &BTreeMap::new()),
+                        consumed_capacity: self.replay_capacity(capacity, &plan)?,
                     });
                 }
                 TokenDecision::Apply => {}
@@ -182,6 +182,34 @@ impl Database {
         Ok(TransactWriteItemsOutput {
             consumed_capacity: transaction_capacity(capacity, &plan, &sizes),
         })
+    }
+
+    /// A replayed request writes nothing; DynamoDB reports the read units of reading its items.
+    fn replay_capacity(
+        &self,
+        report: CapacityReport,
+        plan: &[PlannedWrite],
+    ) -> Result<Option<Vec<gannet_model::api::ConsumedCapacity>>, Error> {
+        if report == CapacityReport::None {
+            return Ok(None);
+        }
+        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        for planned in plan {
+            let stored = self
+                .engine
+                .get(&planned.storage_key)
+                .map_err(storage_error)?;
+            let size = stored.as_deref().map_or(0, stored_item_size) as usize;
+            *units
+                .entry(planned.table.description.table_name.clone())
+                .or_default() += read_units(size, true);
+        }
+        Ok(Some(
+            units
+                .into_iter()
+                .filter_map(|(table, units)| report.report(&table, units))
+                .collect(),
+        ))
     }
 
     /// Locks, checks and commits; returns the size written per item index.
