@@ -12,6 +12,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::idempotency::IdempotencyTokens;
 use crate::key_locks::KeyLocks;
 use crate::keys::{DROPPED_PREFIX, TOKEN_PREFIX, dropped_key, table_prefix};
+use crate::table_statistics::StatisticsCache;
 
 #[derive(Debug, Clone)]
 pub struct DatabaseConfig {
@@ -43,6 +44,7 @@ pub struct Database {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) key_locks: KeyLocks,
     pub(crate) idempotency: IdempotencyTokens,
+    pub(crate) table_statistics: StatisticsCache,
     /// Serializes table-level changes (create, update, delete, tags) with each other.
     pub(crate) ddl_lock: Mutex<()>,
 }
@@ -65,6 +67,7 @@ impl Database {
             clock,
             key_locks: KeyLocks::new(),
             idempotency: IdempotencyTokens::default(),
+            table_statistics: StatisticsCache::default(),
             ddl_lock: Mutex::new(()),
         });
         database.resume_purges()?;
@@ -112,6 +115,7 @@ impl Database {
     /// Removes a dropped table's items in the background; the `dropped/` marker written with
     /// the catalog removal makes the purge resume after a restart.
     pub(crate) fn purge_table_data(self: &Arc<Self>, table_id: u64) {
+        self.table_statistics.forget(table_id);
         let database = Arc::clone(self);
         tokio::spawn(async move {
             let prefix = table_prefix(table_id);

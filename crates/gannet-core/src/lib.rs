@@ -26,6 +26,7 @@ mod start_key;
 mod stored_item;
 mod table_ops;
 mod table_schema;
+mod table_statistics;
 mod transact_ops;
 
 pub use clock::{Clock, SystemClock};

@@ -23,6 +23,7 @@ use crate::database::{Database, storage_error, table_name_of};
 use crate::keys::{BASE_INDEX, NEXT_TABLE_ID, catalog_key, dropped_key, index_prefix};
 use crate::stored_item::stored_item_size;
 use crate::table_schema::PrimaryKey;
+use crate::table_statistics::TableStatistics;
 
 const INVALID: &str = "One or more parameter values were invalid";
 const MAX_CAPACITY_UNITS: i64 = 1_000_000_000_000;
@@ -528,13 +529,15 @@ impl Database {
     fn live_description(&self, meta: &TableMeta) -> Result<TableDescription, Error> {
         let mut description = meta.description.clone();
         description.table_status = meta.status_at(self.now_millis()).to_owned();
-        let (count, bytes) = self.table_statistics(meta.id)?;
-        description.item_count = count as i64;
-        description.table_size_bytes = bytes as i64;
+        let statistics = self
+            .table_statistics
+            .get_or_count(meta.id, self.now_millis(), || self.count_items(meta.id))?;
+        description.item_count = statistics.item_count as i64;
+        description.table_size_bytes = statistics.size_bytes as i64;
         Ok(description)
     }
 
-    fn table_statistics(&self, table_id: u64) -> Result<(u64, u64), Error> {
+    fn count_items(&self, table_id: u64) -> Result<TableStatistics, Error> {
         let (mut count, mut bytes) = (0u64, 0u64);
         self.engine
             .visit(
@@ -547,7 +550,10 @@ impl Database {
                 },
             )
             .map_err(storage_error)?;
-        Ok((count, bytes))
+        Ok(TableStatistics {
+            item_count: count,
+            size_bytes: bytes,
+        })
     }
 }
 
