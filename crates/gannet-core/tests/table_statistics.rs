@@ -26,8 +26,8 @@ fn batch_of(keys: std::ops::Range<u64>) -> BatchWriteItemInput {
 }
 
 fn item_count(database: &Database) -> i64 {
-    let input = serde_json::from_value(serde_json::json!({"TableName": "things"}))
-        .expect("describe input");
+    let input =
+        serde_json::from_value(serde_json::json!({"TableName": "things"})).expect("describe input");
     let DescribeTableOutput { table } = database.describe_table(input).expect("describe");
     table.item_count
 }
