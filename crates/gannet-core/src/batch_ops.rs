@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use gannet_model::api::{
     BatchGetItemInput, BatchGetItemOutput, BatchWriteItemInput, BatchWriteItemOutput,
-    ConsumedCapacity, KeysAndAttributes, WriteRequest,
+    KeysAndAttributes, WriteRequest,
 };
 use gannet_model::error::ConstraintViolations;
 use gannet_model::names::check_table_name_or_arn;
@@ -163,7 +163,7 @@ impl Database {
         }
         Ok(BatchWriteItemOutput {
             unprocessed_items,
-            consumed_capacity: capacity_list(capacity, units),
+            consumed_capacity: capacity.report_per_table(units),
         })
     }
 
@@ -290,7 +290,7 @@ impl Database {
                 );
             }
         }
-        output.consumed_capacity = capacity_list(capacity, units);
+        output.consumed_capacity = capacity.report_per_table(units);
         Ok(output)
     }
 }
@@ -302,15 +302,4 @@ fn null_member(member: &str) -> Error {
         .into_result()
         .err()
         .unwrap_or_else(|| Error::validation(member.to_owned()))
-}
-
-fn capacity_list(
-    report: CapacityReport,
-    units: BTreeMap<String, f64>,
-) -> Option<Vec<ConsumedCapacity>> {
-    let list: Vec<ConsumedCapacity> = units
-        .into_iter()
-        .filter_map(|(table, units)| report.report(&table, units))
-        .collect();
-    (report != CapacityReport::None).then_some(list)
 }

@@ -24,6 +24,19 @@ impl CapacityReport {
         }
     }
 
+    /// One entry per table, for the operations that answer a list (batches, transactions).
+    pub fn report_per_table(
+        self,
+        units: std::collections::BTreeMap<String, f64>,
+    ) -> Option<Vec<ConsumedCapacity>> {
+        (self != CapacityReport::None).then(|| {
+            units
+                .into_iter()
+                .filter_map(|(table, units)| self.report(&table, units))
+                .collect()
+        })
+    }
+
     pub fn report(self, table_name: &str, units: f64) -> Option<ConsumedCapacity> {
         match self {
             CapacityReport::None => None,

@@ -86,6 +86,12 @@ impl IdempotencyTokens {
         }
     }
 
+    /// Gives back keys from `take_expired` whose deletion did not commit.
+    pub fn requeue_expired(&self, keys: Vec<Vec<u8>>) {
+        let mut table = self.table.lock().unwrap_or_else(|e| e.into_inner());
+        table.expired.extend(keys);
+    }
+
     /// Storage keys of token applications that may now be deleted.
     pub fn take_expired(&self) -> Vec<Vec<u8>> {
         let mut table = self.table.lock().unwrap_or_else(|e| e.into_inner());
@@ -173,7 +179,12 @@ mod tests {
             tokens.begin("t", 2, 10 + WINDOW_MILLIS).unwrap(),
             TokenDecision::Apply
         );
+        let expired = tokens.take_expired();
+        assert_eq!(expired, vec![token_key("t", 10)]);
+        // A transaction that was to delete them failed: they are handed out again.
+        tokens.requeue_expired(expired);
         assert_eq!(tokens.take_expired(), vec![token_key("t", 10)]);
+        assert!(tokens.take_expired().is_empty());
         tokens.abandon("t");
         assert_eq!(
             tokens.begin("t", 3, 10 + WINDOW_MILLIS).unwrap(),

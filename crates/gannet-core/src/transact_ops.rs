@@ -171,11 +171,16 @@ impl Database {
             ),
             expired: self.idempotency.take_expired(),
         });
-        let result = self.apply_transaction(&plan, token_writes).await;
+        let result = self.apply_transaction(&plan, token_writes.as_ref()).await;
         if let Some(token) = token.as_deref() {
             match &result {
                 Ok(_) => self.idempotency.finish(token, applied_at),
-                Err(_) => self.idempotency.abandon(token),
+                Err(_) => {
+                    self.idempotency.abandon(token);
+                    if let Some(writes) = token_writes {
+                        self.idempotency.requeue_expired(writes.expired);
+                    }
+                }
             }
         }
         let sizes = result?;
@@ -204,19 +209,14 @@ impl Database {
                 .entry(planned.table.description.table_name.clone())
                 .or_default() += read_units(size, true);
         }
-        Ok(Some(
-            units
-                .into_iter()
-                .filter_map(|(table, units)| report.report(&table, units))
-                .collect(),
-        ))
+        Ok(report.report_per_table(units))
     }
 
     /// Locks, checks and commits; returns the size written per item index.
     async fn apply_transaction(
         &self,
         plan: &[PlannedWrite],
-        token_writes: Option<TokenWrites>,
+        token_writes: Option<&TokenWrites>,
     ) -> Result<BTreeMap<usize, usize>, Error> {
         let keys: Vec<&[u8]> = plan.iter().map(|p| p.storage_key.as_slice()).collect();
         let _guards = self
@@ -308,9 +308,9 @@ impl Database {
         }) = token_writes
         {
             for old_key in expired {
-                batch.delete(old_key);
+                batch.delete(old_key.clone());
             }
-            batch.put(key, value);
+            batch.put(key.clone(), value.clone());
         }
         if !batch.is_empty() {
             self.commit(batch).await?;
@@ -493,12 +493,7 @@ impl Database {
         }
         Ok(TransactGetItemsOutput {
             responses,
-            consumed_capacity: (capacity != CapacityReport::None).then(|| {
-                units
-                    .into_iter()
-                    .filter_map(|(table, units)| capacity.report(&table, units))
-                    .collect()
-            }),
+            consumed_capacity: capacity.report_per_table(units),
         })
     }
 }
@@ -535,10 +530,5 @@ fn transaction_capacity(
             .entry(planned.table.description.table_name.clone())
             .or_default() += 2.0 * write_units(size);
     }
-    Some(
-        units
-            .into_iter()
-            .filter_map(|(table, units)| report.report(&table, units))
-            .collect(),
-    )
+    report.report_per_table(units)
 }

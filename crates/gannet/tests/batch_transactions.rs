@@ -1090,13 +1090,10 @@ async fn client_request_tokens_survive_kill_9() {
             .client_request_token(token)
             .send()
             .await;
-        match res {
-            Err(SdkError::ServiceError(ctx)) => match ctx.into_err() {
-                TransactWriteItemsError::IdempotentParameterMismatchException(_) => {}
-                other => panic!("expected IdempotentParameterMismatchException, got {other:?}"),
-            },
-            other => panic!("expected IdempotentParameterMismatchException, got {other:?}"),
-        }
+        assert_eq!(
+            service_err(res).code,
+            "IdempotentParameterMismatchException"
+        );
     }
     assert_eq!(get(&c, "plain", key1("different")).await, None);
 }
