@@ -561,14 +561,17 @@ def test_consumed_capacity_of_single_item_operations(ddb, table):
     )
     assert got["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": 1.0}
 
+    def set_w(length, report):
+        return ddb.update_item(
+            TableName=table,
+            Key={"pk": {"S": "cap"}},
+            UpdateExpression="SET w = :w",
+            ExpressionAttributeValues={":w": {"S": "y" * length}},
+            ReturnConsumedCapacity=report,
+        )
+
     # INDEXES adds the table's own share (the table has no secondary indexes).
-    upd = ddb.update_item(
-        TableName=table,
-        Key={"pk": {"S": "cap"}},
-        UpdateExpression="SET w = :w",
-        ExpressionAttributeValues={":w": {"S": "y" * 5000}},
-        ReturnConsumedCapacity="INDEXES",
-    )
+    upd = set_w(5000, "INDEXES")
     assert upd["ConsumedCapacity"] == {
         "TableName": table,
         "CapacityUnits": 7.0,
@@ -588,13 +591,7 @@ def test_consumed_capacity_of_single_item_operations(ddb, table):
         TableName=table, Item={"pk": {"S": "cap"}}, ReturnConsumedCapacity="TOTAL"
     )
     assert put["ConsumedCapacity"] == {"TableName": table, "CapacityUnits": 7.0}
-    shrink = ddb.update_item(
-        TableName=table,
-        Key={"pk": {"S": "cap"}},
-        UpdateExpression="SET w = :w",
-        ExpressionAttributeValues={":w": {"S": "y" * 3000}},
-        ReturnConsumedCapacity="TOTAL",
-    )
+    shrink = set_w(3000, "TOTAL")
     assert shrink["ConsumedCapacity"]["CapacityUnits"] == 3.0
     shrink = ddb.update_item(
         TableName=table,

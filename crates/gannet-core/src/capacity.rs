@@ -40,16 +40,12 @@ impl CapacityReport {
     pub fn report(self, table_name: &str, units: f64) -> Option<ConsumedCapacity> {
         match self {
             CapacityReport::None => None,
-            CapacityReport::Total => Some(ConsumedCapacity {
+            // Tables have no secondary indexes yet, so under INDEXES the table's share is the
+            // whole.
+            CapacityReport::Total | CapacityReport::Indexes => Some(ConsumedCapacity {
                 table_name: table_name.to_owned(),
                 capacity_units: units,
-                table: None,
-            }),
-            // Tables have no secondary indexes yet, so the table's share is the whole.
-            CapacityReport::Indexes => Some(ConsumedCapacity {
-                table_name: table_name.to_owned(),
-                capacity_units: units,
-                table: Some(Capacity {
+                table: (self == CapacityReport::Indexes).then_some(Capacity {
                     capacity_units: units,
                 }),
             }),

@@ -527,11 +527,12 @@ impl Database {
 
     /// The description with the current status and live item statistics.
     fn live_description(&self, meta: &TableMeta) -> Result<TableDescription, Error> {
+        let now = self.now_millis();
         let mut description = meta.description.clone();
-        description.table_status = meta.status_at(self.now_millis()).to_owned();
+        description.table_status = meta.status_at(now).to_owned();
         let statistics = self
             .table_statistics
-            .get_or_count(meta.id, self.now_millis(), || self.count_items(meta.id))?;
+            .get_or_count(meta.id, now, || self.count_items(meta.id))?;
         description.item_count = statistics.item_count as i64;
         description.table_size_bytes = statistics.size_bytes as i64;
         Ok(description)

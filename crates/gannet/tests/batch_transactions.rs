@@ -913,6 +913,11 @@ async fn transact_write_items_validation() {
     assert_eq!(scan_all(&c, "plain").await, Vec::<Item>::new());
 }
 
+/// The number `n` of the `plain` item `key`, if it exists.
+async fn counter(c: &Client, key: &str) -> Option<i64> {
+    get(c, "plain", key1(key)).await.map(|i| num(&i, "n"))
+}
+
 fn add_one(key: &str) -> TransactWriteItem {
     w_update(
         tx_update("plain", key1(key), "ADD n :one").expression_attribute_values(":one", n("1")),
@@ -932,9 +937,7 @@ async fn client_request_token_replay_and_mismatch() {
             .unwrap();
     }
     assert_eq!(
-        get(&c, "plain", key1("counter"))
-            .await
-            .map(|i| num(&i, "n")),
+        counter(&c, "counter").await,
         Some(1),
         "a replayed request was applied again"
     );
@@ -950,12 +953,7 @@ async fn client_request_token_replay_and_mismatch() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        get(&c, "plain", key1("counter"))
-            .await
-            .map(|i| num(&i, "n")),
-        Some(3)
-    );
+    assert_eq!(counter(&c, "counter").await, Some(3));
 
     // The same token with another request.
     let res = c
@@ -1002,7 +1000,7 @@ async fn client_request_token_replay_and_mismatch() {
             }
         }
         assert_eq!(
-            get(&c, "plain", key1("raced")).await.map(|i| num(&i, "n")),
+            counter(&c, "raced").await,
             Some(round + 1),
             "a request raced under one token was applied more than once"
         );
@@ -1020,12 +1018,7 @@ async fn client_request_token_replay_and_mismatch() {
         service_err(res).code,
         "IdempotentParameterMismatchException"
     );
-    assert_eq!(
-        get(&c, "plain", key1("counter"))
-            .await
-            .map(|i| num(&i, "n")),
-        Some(3)
-    );
+    assert_eq!(counter(&c, "counter").await, Some(3));
 }
 
 // --- TransactGetItems ------------------------------------------------------------------------
@@ -1071,9 +1064,7 @@ async fn client_request_tokens_survive_kill_9() {
             .unwrap();
     }
     assert_eq!(
-        get(&c, "plain", key1("counter"))
-            .await
-            .map(|i| num(&i, "n")),
+        counter(&c, "counter").await,
         Some(1),
         "a request replayed after the restart was applied again"
     );
