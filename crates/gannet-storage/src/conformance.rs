@@ -90,6 +90,7 @@ suite!(
     oversized_keys_are_rejected,
     visit_is_a_snapshot,
     concurrent_commits_all_land,
+    queued_commits_apply_in_submission_order,
     dropped_commit_future_still_commits,
     flush_succeeds,
 );
@@ -600,6 +601,45 @@ async fn concurrent_commits_all_land(engine: SharedEngine) {
             Some((PER_TASK - 1).to_le_bytes().to_vec())
         );
     }
+}
+
+/// Commits submitted back to back (so a backend may group them) end in the state of applying
+/// them one by one in submission order: overlapping puts, deletes and range deletes included.
+async fn queued_commits_apply_in_submission_order(engine: SharedEngine) {
+    let mut model: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+    let mut pending = Vec::new();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |bound: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) % bound
+    };
+    for round in 0..400u64 {
+        let mut batch = WriteBatch::new();
+        for _ in 0..=next(6) {
+            let k = key(next(40) as usize);
+            match next(10) {
+                0 => {
+                    model.remove(&k);
+                    batch.delete(k);
+                }
+                1 if round % 7 == 0 => {
+                    let end = key(next(40) as usize);
+                    model.retain(|key, _| !(key >= &k && key < &end));
+                    batch.delete_range(k, end);
+                }
+                _ => {
+                    let value = round.to_le_bytes().to_vec();
+                    model.insert(k.clone(), value.clone());
+                    batch.put(k, value);
+                }
+            }
+        }
+        pending.push(engine.commit(batch));
+    }
+    for commit in pending {
+        commit.await.expect("commit");
+    }
+    assert_eq!(all(engine.as_ref()), model.into_iter().collect::<Vec<_>>());
 }
 
 async fn dropped_commit_future_still_commits(engine: SharedEngine) {
