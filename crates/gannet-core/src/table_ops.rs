@@ -16,7 +16,7 @@ use gannet_model::api::{
 };
 use gannet_model::error::ConstraintViolations;
 use gannet_model::names::{check_table_name, check_table_name_or_arn};
-use gannet_storage::{Direction, KeyRange, WriteBatch};
+use gannet_storage::{Direction, KeyRange, SharedEngine, WriteBatch};
 
 use crate::catalog::TableMeta;
 use crate::database::{Database, storage_error, table_name_of};
@@ -107,11 +107,14 @@ impl Database {
         })
     }
 
-    pub fn describe_table(&self, input: TableNameInput) -> Result<DescribeTableOutput, Error> {
+    pub async fn describe_table(
+        &self,
+        input: TableNameInput,
+    ) -> Result<DescribeTableOutput, Error> {
         let table_name = required_table_name(input.table_name.as_deref())?;
         let meta = self.table_for_metadata(table_name)?;
         Ok(DescribeTableOutput {
-            table: self.live_description(&meta)?,
+            table: self.live_description(&meta).await?,
         })
     }
 
@@ -147,7 +150,7 @@ impl Database {
                 "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
             ));
         }
-        let mut description = self.live_description(&meta)?;
+        let mut description = self.live_description(&meta).await?;
         description.table_status = "DELETING".to_owned();
         let mut batch = WriteBatch::new();
         batch.delete(catalog_key(table_name));
@@ -341,7 +344,7 @@ impl Database {
         let mut batch = WriteBatch::new();
         batch.put(catalog_key(table_name), updated.to_bytes()?);
         self.commit(batch).await?;
-        let mut description = self.live_description(&updated)?;
+        let mut description = self.live_description(&updated).await?;
         description.table_status = "UPDATING".to_owned();
         self.catalog.insert(updated);
         Ok(TableDescriptionOutput {
@@ -526,36 +529,47 @@ impl Database {
     }
 
     /// The description with the current status and live item statistics.
-    fn live_description(&self, meta: &TableMeta) -> Result<TableDescription, Error> {
+    async fn live_description(&self, meta: &TableMeta) -> Result<TableDescription, Error> {
         let now = self.now_millis();
         let mut description = meta.description.clone();
         description.table_status = meta.status_at(now).to_owned();
-        let statistics = self
-            .table_statistics
-            .get_or_count(meta.id, now, || self.count_items(meta.id))?;
+        let statistics = match self.table_statistics.fresh(meta.id, now) {
+            Some(statistics) => statistics,
+            None => {
+                // Counting walks the whole table: keep it off the request threads.
+                let engine = self.engine.clone();
+                let table_id = meta.id;
+                let statistics =
+                    tokio::task::spawn_blocking(move || count_items(&engine, table_id))
+                        .await
+                        .map_err(|err| Error::Internal(format!("item count failed: {err}")))??;
+                self.table_statistics.store(meta.id, now, statistics);
+                statistics
+            }
+        };
         description.item_count = statistics.item_count as i64;
         description.table_size_bytes = statistics.size_bytes as i64;
         Ok(description)
     }
+}
 
-    fn count_items(&self, table_id: u64) -> Result<TableStatistics, Error> {
-        let (mut count, mut bytes) = (0u64, 0u64);
-        self.engine
-            .visit(
-                &KeyRange::prefix(&index_prefix(table_id, BASE_INDEX)),
-                Direction::Forward,
-                &mut |_, value| {
-                    count += 1;
-                    bytes += stored_item_size(value);
-                    std::ops::ControlFlow::Continue(())
-                },
-            )
-            .map_err(storage_error)?;
-        Ok(TableStatistics {
-            item_count: count,
-            size_bytes: bytes,
-        })
-    }
+fn count_items(engine: &SharedEngine, table_id: u64) -> Result<TableStatistics, Error> {
+    let (mut count, mut bytes) = (0u64, 0u64);
+    engine
+        .visit(
+            &KeyRange::prefix(&index_prefix(table_id, BASE_INDEX)),
+            Direction::Forward,
+            &mut |_, value| {
+                count += 1;
+                bytes += stored_item_size(value);
+                std::ops::ControlFlow::Continue(())
+            },
+        )
+        .map_err(storage_error)?;
+    Ok(TableStatistics {
+        item_count: count,
+        size_bytes: bytes,
+    })
 }
 
 fn required_table_name(name: Option<&str>) -> Result<&str, Error> {

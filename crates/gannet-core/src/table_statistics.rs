@@ -23,31 +23,29 @@ pub struct StatisticsCache {
 }
 
 impl StatisticsCache {
-    /// The statistics of `table_id`, from the cache when still fresh, else from `count`.
-    pub fn get_or_count<E>(
-        &self,
-        table_id: u64,
-        now_millis: u64,
-        count: impl FnOnce() -> Result<TableStatistics, E>,
-    ) -> Result<TableStatistics, E> {
+    /// The cached statistics of `table_id`, if it is a large table counted less than
+    /// `MAX_AGE_MILLIS` before `now_millis`.
+    pub fn fresh(&self, table_id: u64, now_millis: u64) -> Option<TableStatistics> {
         let cached = self
             .by_table
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&table_id)
             .copied();
-        if let Some((statistics, at_millis)) = cached
-            && statistics.item_count >= EXACT_BELOW_ITEMS
-            && now_millis.saturating_sub(at_millis) < MAX_AGE_MILLIS
-        {
-            return Ok(statistics);
-        }
-        let statistics = count()?;
+        cached
+            .filter(|(statistics, at_millis)| {
+                statistics.item_count >= EXACT_BELOW_ITEMS
+                    && now_millis.saturating_sub(*at_millis) < MAX_AGE_MILLIS
+            })
+            .map(|(statistics, _)| statistics)
+    }
+
+    /// Records a count of `table_id` made at `now_millis`.
+    pub fn store(&self, table_id: u64, now_millis: u64, statistics: TableStatistics) {
         self.by_table
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(table_id, (statistics, now_millis));
-        Ok(statistics)
     }
 
     pub fn forget(&self, table_id: u64) {
@@ -72,24 +70,16 @@ mod tests {
     #[test]
     fn small_tables_are_counted_every_time_large_ones_once_a_minute() {
         let cache = StatisticsCache::default();
-        let count = |n| move || Ok::<_, ()>(stats(n));
-        assert_eq!(cache.get_or_count(1, 0, count(3)), Ok(stats(3)));
-        assert_eq!(cache.get_or_count(1, 1, count(4)), Ok(stats(4)));
+        cache.store(1, 0, stats(3));
+        assert_eq!(cache.fresh(1, 1), None);
 
         let large = EXACT_BELOW_ITEMS;
-        assert_eq!(cache.get_or_count(2, 0, count(large)), Ok(stats(large)));
-        assert_eq!(
-            cache.get_or_count(2, MAX_AGE_MILLIS - 1, count(large + 1)),
-            Ok(stats(large))
-        );
-        assert_eq!(
-            cache.get_or_count(2, MAX_AGE_MILLIS, count(large + 1)),
-            Ok(stats(large + 1))
-        );
+        cache.store(2, 0, stats(large));
+        assert_eq!(cache.fresh(2, MAX_AGE_MILLIS - 1), Some(stats(large)));
+        assert_eq!(cache.fresh(2, MAX_AGE_MILLIS), None);
+        cache.store(2, MAX_AGE_MILLIS, stats(large + 1));
+        assert_eq!(cache.fresh(2, MAX_AGE_MILLIS + 1), Some(stats(large + 1)));
         cache.forget(2);
-        assert_eq!(
-            cache.get_or_count(2, MAX_AGE_MILLIS + 1, count(7)),
-            Ok(stats(7))
-        );
+        assert_eq!(cache.fresh(2, MAX_AGE_MILLIS + 2), None);
     }
 }

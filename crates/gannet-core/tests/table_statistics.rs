@@ -25,10 +25,12 @@ fn batch_of(keys: std::ops::Range<u64>) -> BatchWriteItemInput {
         .expect("batch input")
 }
 
-fn item_count(database: &Database) -> i64 {
+fn item_count(runtime: &tokio::runtime::Runtime, database: &Database) -> i64 {
     let input =
         serde_json::from_value(serde_json::json!({"TableName": "things"})).expect("describe input");
-    let DescribeTableOutput { table } = database.describe_table(input).expect("describe");
+    let DescribeTableOutput { table } = runtime
+        .block_on(database.describe_table(input))
+        .expect("describe");
     table.item_count
 }
 
@@ -68,14 +70,26 @@ fn item_count_is_exact_for_small_tables_and_cached_for_a_minute_for_large_ones()
         written += n;
     };
     write(3);
-    assert_eq!(item_count(&database), 3);
+    assert_eq!(item_count(&runtime, &database), 3);
     write(2);
-    assert_eq!(item_count(&database), 5, "a small table is counted afresh");
+    assert_eq!(
+        item_count(&runtime, &database),
+        5,
+        "a small table is counted afresh"
+    );
 
     write(99_995);
-    assert_eq!(item_count(&database), 100_000);
+    assert_eq!(item_count(&runtime, &database), 100_000);
     write(1);
-    assert_eq!(item_count(&database), 100_000, "reused within the minute");
+    assert_eq!(
+        item_count(&runtime, &database),
+        100_000,
+        "reused within the minute"
+    );
     clock.0.fetch_add(60_000, Ordering::SeqCst);
-    assert_eq!(item_count(&database), 100_001, "counted again after it");
+    assert_eq!(
+        item_count(&runtime, &database),
+        100_001,
+        "counted again after it"
+    );
 }

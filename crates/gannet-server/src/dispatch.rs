@@ -32,7 +32,7 @@ async fn call(
     let json = |value: &dyn erased::Json| Ok(value.respond(request_id));
     match operation {
         Operation::CreateTable => json(&database.create_table(parse(body)?).await?),
-        Operation::DescribeTable => json(&database.describe_table(parse(body)?)?),
+        Operation::DescribeTable => json(&database.describe_table(parse(body)?).await?),
         Operation::DeleteTable => json(&database.delete_table(parse(body)?).await?),
         Operation::UpdateTable => json(&database.update_table(parse(body)?).await?),
         Operation::ListTables => json(&database.list_tables(parse(body)?)?),
