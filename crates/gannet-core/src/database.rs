@@ -12,6 +12,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::idempotency::IdempotencyTokens;
 use crate::key_locks::KeyLocks;
 use crate::keys::{DROPPED_PREFIX, TOKEN_PREFIX, dropped_key, table_prefix};
+use crate::layout_migration;
 use crate::table_statistics::StatisticsCache;
 
 #[derive(Debug, Clone)]
@@ -60,6 +61,7 @@ impl Database {
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Database>, Error> {
         let catalog = TableCatalog::load(engine.as_ref())?;
+        layout_migration::migrate_legacy_item_keys(engine.as_ref())?;
         let database = Arc::new(Database {
             engine,
             catalog,

@@ -15,6 +15,7 @@ mod item_page;
 mod key_condition_range;
 mod key_locks;
 mod keys;
+mod layout_migration;
 mod legacy;
 mod query;
 mod read_expressions;
