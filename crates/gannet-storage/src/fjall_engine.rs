@@ -297,10 +297,12 @@ impl Writer {
     }
 
     /// Applies the queued batches in order. Batches of point writes are merged into one fjall
-    /// batch: each stays all-or-nothing because the merged batch is, readers cannot see any of
-    /// them before the group's fsync acknowledges it, and one journal record with its keys in
-    /// order costs the writer far less than one commit per batch (fewer journal-lock rounds,
-    /// and sorted memtable inserts share the upper skiplist levels in cache).
+    /// batch: each stays all-or-nothing because the merged batch is (one journal record, one
+    /// sequence number, so a reader sees all of it or none), a later batch's write to a key
+    /// replaces an earlier one's as applying them one by one would, and if the merged commit
+    /// fails every batch in it fails unacknowledged. One commit per group instead of one per
+    /// batch takes fjall's journal lock once and writes one record (measured +5 to +17 % for
+    /// BatchWriteItem, docs/benchmarks.md).
     fn apply_group(
         &self,
         pending: &mut Vec<Request>,
