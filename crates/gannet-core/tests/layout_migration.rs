@@ -158,17 +158,27 @@ fn populate(dir: &Path, runtime: &tokio::runtime::Runtime) -> Answers {
     before
 }
 
-#[test]
-fn legacy_item_keys_are_moved_at_startup() {
+/// A populated store with the item keys `pick` chooses put back into the legacy layout; the
+/// store, the answers from before, and the runtime.
+fn legacy_store(
+    pick: impl Fn(usize) -> bool,
+    legacy_keys: usize,
+) -> (tempfile::TempDir, Answers, tokio::runtime::Runtime) {
     let dir = tempfile::tempdir().expect("tempdir");
     let runtime = runtime();
     let before = populate(dir.path(), &runtime);
-    {
-        let engine = Arc::new(FjallEngine::open(dir.path(), Durability::Sync).expect("reopen"));
-        downgrade_item_keys(&runtime, engine.as_ref(), |_| true);
-        assert_eq!(keys_with_prefix(engine.as_ref(), &[0x01]).len(), 10_011);
-    }
+    let engine = Arc::new(FjallEngine::open(dir.path(), Durability::Sync).expect("reopen"));
+    downgrade_item_keys(&runtime, engine.as_ref(), pick);
+    assert_eq!(
+        keys_with_prefix(engine.as_ref(), &[0x01]).len(),
+        legacy_keys
+    );
+    (dir, before, runtime)
+}
 
+#[test]
+fn legacy_item_keys_are_moved_at_startup() {
+    let (dir, before, _runtime) = legacy_store(|_| true, 10_011);
     for restart in 0..2 {
         let (engine, database) = open(dir.path());
         assert_eq!(answers(&database), before, "restart {restart}");
@@ -184,14 +194,7 @@ fn legacy_item_keys_are_moved_at_startup() {
 /// finishes on the next start with nothing lost or doubled.
 #[test]
 fn a_partly_moved_store_is_finished_on_the_next_start() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let runtime = runtime();
-    let before = populate(dir.path(), &runtime);
-    {
-        let engine = Arc::new(FjallEngine::open(dir.path(), Durability::Sync).expect("reopen"));
-        downgrade_item_keys(&runtime, engine.as_ref(), |position| position % 3 != 0);
-        assert_eq!(keys_with_prefix(engine.as_ref(), &[0x01]).len(), 6_675);
-    }
+    let (dir, before, _runtime) = legacy_store(|position| position % 3 != 0, 6_675);
     let (engine, database) = open(dir.path());
     assert_eq!(answers(&database), before);
     assert_eq!(keys_with_prefix(engine.as_ref(), &[0x01]).len(), 1);
