@@ -79,17 +79,21 @@ impl Database {
 
         // Validate every request (and resolve every table) before writing anything.
         struct PlannedWrite<'r> {
-            table_name: String,
-            request_table: &'r str,
+            /// Into `tables`.
+            table: usize,
             request: &'r WriteRequest,
             key: Vec<u8>,
             value: Option<Vec<u8>>,
             size: usize,
         }
-        let mut writes: Vec<PlannedWrite<'_>> = Vec::new();
+        // (the table's own name, the name or ARN the request used) per table of the request.
+        let mut tables: Vec<(String, &str)> = Vec::with_capacity(requests.len());
+        let mut writes: Vec<PlannedWrite<'_>> = Vec::with_capacity(MAX_BATCH_WRITES);
         for (table_name, requests) in &requests {
             let table = self.table_for_items(table_name)?;
-            let mut seen = BTreeSet::new();
+            let table_index = tables.len();
+            tables.push((table.description.table_name.clone(), table_name));
+            let first_of_table = writes.len();
             for request in requests {
                 let (key, value, size) = match (&request.put_request, &request.delete_request) {
                     (Some(put), None) => {
@@ -121,12 +125,13 @@ impl Database {
                         ));
                     }
                 };
-                if !seen.insert(key.clone()) {
+                // At most 25 keys: a scan beats building a set of copies.
+                let earlier = writes.get(first_of_table..).unwrap_or_default();
+                if earlier.iter().any(|write| write.key == key) {
                     return Err(Error::validation(DUPLICATE_KEYS));
                 }
                 writes.push(PlannedWrite {
-                    table_name: table.description.table_name.clone(),
-                    request_table: table_name,
+                    table: table_index,
                     request,
                     key,
                     value,
@@ -139,20 +144,22 @@ impl Database {
         // transaction holds is returned in UnprocessedItems (the others are written).
         let keys: Vec<&[u8]> = writes.iter().map(|w| w.key.as_slice()).collect();
         let (_guards, busy) = self.key_locks.lock_batch(&keys).await;
-        let busy: BTreeSet<usize> = busy.into_iter().collect();
-        let mut batch = WriteBatch::new();
-        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        let mut batch = WriteBatch::with_capacity(writes.len());
+        let mut table_units = vec![0.0; tables.len()];
         let mut unprocessed_items: BTreeMap<String, Vec<WriteRequest>> = BTreeMap::new();
         for (index, write) in writes.into_iter().enumerate() {
-            let table_units = units.entry(write.table_name).or_default();
             if busy.contains(&index) {
-                unprocessed_items
-                    .entry(write.request_table.to_owned())
-                    .or_default()
-                    .push(write.request.clone());
+                if let Some((_, request_table)) = tables.get(write.table) {
+                    unprocessed_items
+                        .entry((*request_table).to_owned())
+                        .or_default()
+                        .push(write.request.clone());
+                }
                 continue;
             }
-            *table_units += write_units(write.size);
+            if let Some(units) = table_units.get_mut(write.table) {
+                *units += write_units(write.size);
+            }
             match write.value {
                 Some(value) => batch.put(write.key, value),
                 None => batch.delete(write.key),
@@ -160,6 +167,10 @@ impl Database {
         }
         if !batch.is_empty() {
             self.commit(batch).await?;
+        }
+        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        for ((table_name, _), table_units) in tables.into_iter().zip(table_units) {
+            *units.entry(table_name).or_default() += table_units;
         }
         Ok(BatchWriteItemOutput {
             unprocessed_items,

@@ -14,38 +14,90 @@
 //! Entries exist only while an item is locked or awaited, so memory follows concurrency, not
 //! the number of items.
 
-use std::collections::HashMap;
+// The lock table is a set of entries hashed and compared by their key bytes alone, which never
+// change; the locks' interior mutability does not affect where an entry sits.
+#![allow(clippy::mutable_key_type)]
+
+use std::borrow::Borrow;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard as StdGuard};
 
 use gannet_model::Error;
-use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
+use tokio::sync::Semaphore;
 
-#[derive(Default)]
+/// Permits of one item lock: a reader takes one, a writer all of them (tokio's RwLock is the
+/// same semaphore; holding it inline saves the RwLock's own allocation per locked item).
+const WRITE_PERMITS: u32 = u32::MAX >> 3;
+
 struct KeyLock {
-    lock: Arc<RwLock<()>>,
+    key: Box<[u8]>,
+    permits: Semaphore,
     /// Set while a writer (single-item or transaction) holds the lock.
     writer: AtomicBool,
     /// Set while a transaction holds the lock for writing.
     transaction: AtomicBool,
 }
 
-enum Held {
-    Read(#[allow(dead_code)] OwnedRwLockReadGuard<()>),
-    Write(#[allow(dead_code)] OwnedRwLockWriteGuard<()>),
+impl KeyLock {
+    /// Waits for `permits`; false only if the semaphore were closed, which it never is.
+    async fn acquire(&self, permits: u32) -> bool {
+        match self.permits.acquire_many(permits).await {
+            Ok(permit) => {
+                // Given back by the guard's drop, which knows how many it holds.
+                permit.forget();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn try_acquire(&self, permits: u32) -> bool {
+        match self.permits.try_acquire_many(permits) {
+            Ok(permit) => {
+                permit.forget();
+                true
+            }
+            Err(_) => false,
+        }
+    }
 }
+
+/// A lock-table entry, found by its key bytes.
+struct Entry(Arc<KeyLock>);
+
+impl Borrow<[u8]> for Entry {
+    fn borrow(&self) -> &[u8] {
+        &self.0.key
+    }
+}
+
+impl Hash for Entry {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Must hash exactly as the `[u8]` it borrows as.
+        self.0.key.as_ref().hash(state);
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.key == other.0.key
+    }
+}
+
+impl Eq for Entry {}
 
 #[derive(Default)]
 pub struct KeyLocks {
-    table: Mutex<HashMap<Vec<u8>, Arc<KeyLock>>>,
+    table: Mutex<HashSet<Entry>>,
 }
 
 /// A held item lock; released on drop.
 pub struct KeyGuard<'a> {
     locks: &'a KeyLocks,
-    key: Vec<u8>,
     lock: Arc<KeyLock>,
-    guard: Option<Held>,
+    permits: u32,
 }
 
 pub const TRANSACTION_ONGOING: &str = "Transaction is ongoing for the item";
@@ -58,34 +110,28 @@ impl KeyLocks {
     /// Locks one item for a single-item operation, waiting for other single-item operations
     /// and transactional reads but failing at once if a transaction holds it for writing.
     pub async fn lock(&self, key: &[u8]) -> Result<KeyGuard<'_>, Error> {
-        let lock = self.entry(key);
-        if lock.transaction.load(Ordering::Acquire) {
-            self.release_entry(key, lock);
-            return Err(Error::TransactionConflict(TRANSACTION_ONGOING.to_owned()));
-        }
-        let guard = Arc::clone(&lock.lock).write_owned().await;
-        lock.writer.store(true, Ordering::Release);
-        Ok(KeyGuard {
+        let pending = Pending {
             locks: self,
-            key: key.to_vec(),
-            lock,
-            guard: Some(Held::Write(guard)),
-        })
+            lock: Some(Self::entry_in(&mut self.table(), key)),
+        };
+        pending
+            .lock_write()
+            .await
+            .ok_or_else(|| Error::TransactionConflict(TRANSACTION_ONGOING.to_owned()))
     }
 
     /// Locks the items of a batch write, waiting like `lock`, in key order so two batches
     /// cannot wait on each other in a cycle. Items a transaction holds are not waited for:
     /// their indexes (into `keys`) come back, with the guards of the others.
     pub async fn lock_batch(&self, keys: &[&[u8]]) -> (Vec<KeyGuard<'_>>, Vec<usize>) {
-        let mut order: Vec<usize> = (0..keys.len()).collect();
-        order.sort_unstable_by(|a, b| keys[*a].cmp(keys[*b]));
-        order.dedup_by(|a, b| keys[*a] == keys[*b]);
+        let order = key_order(keys);
+        let entries = self.entries(keys, &order);
         let mut guards = Vec::with_capacity(order.len());
         let mut busy = Vec::new();
-        for index in order {
-            match self.lock(keys[index]).await {
-                Ok(guard) => guards.push(guard),
-                Err(_) => busy.push(index),
+        for (index, pending) in order.into_iter().zip(entries) {
+            match pending.lock_write().await {
+                Some(guard) => guards.push(guard),
+                None => busy.push(index),
             }
         }
         (guards, busy)
@@ -96,31 +142,21 @@ impl KeyLocks {
     /// An item only transactional reads hold is waited for (reads never wait while holding
     /// locks, and items are locked in key order, so this cannot deadlock).
     pub async fn lock_transaction(&self, keys: &[&[u8]]) -> Result<Vec<KeyGuard<'_>>, usize> {
-        let mut order: Vec<usize> = (0..keys.len()).collect();
-        order.sort_unstable_by(|a, b| keys[*a].cmp(keys[*b]));
-        order.dedup_by(|a, b| keys[*a] == keys[*b]);
+        let order = key_order(keys);
+        let entries = self.entries(keys, &order);
         let mut guards = Vec::with_capacity(order.len());
-        for index in order {
-            let key = keys[index];
-            let lock = self.entry(key);
-            let guard = match Arc::clone(&lock.lock).try_write_owned() {
-                Ok(guard) => guard,
-                Err(_) if !lock.writer.load(Ordering::Acquire) => {
-                    Arc::clone(&lock.lock).write_owned().await
-                }
-                Err(_) => {
-                    self.release_entry(key, lock);
-                    return Err(index);
-                }
+        for (index, mut pending) in order.into_iter().zip(entries) {
+            let Some(lock) = pending.lock.as_ref() else {
+                continue;
             };
+            let acquired = lock.try_acquire(WRITE_PERMITS)
+                || (!lock.writer.load(Ordering::Acquire) && lock.acquire(WRITE_PERMITS).await);
+            if !acquired {
+                return Err(index);
+            }
             lock.writer.store(true, Ordering::Release);
             lock.transaction.store(true, Ordering::Release);
-            guards.push(KeyGuard {
-                locks: self,
-                key: key.to_vec(),
-                lock,
-                guard: Some(Held::Write(guard)),
-            });
+            guards.extend(pending.take_guard(WRITE_PERMITS));
         }
         Ok(guards)
     }
@@ -129,63 +165,119 @@ impl KeyLocks {
     /// being written (or awaited by a writer), releases what it took and returns the index
     /// (into `keys`) of that item.
     pub fn try_read_transaction(&self, keys: &[&[u8]]) -> Result<Vec<KeyGuard<'_>>, usize> {
-        let mut order: Vec<usize> = (0..keys.len()).collect();
-        order.sort_unstable_by(|a, b| keys[*a].cmp(keys[*b]));
-        order.dedup_by(|a, b| keys[*a] == keys[*b]);
+        let order = key_order(keys);
+        let entries = self.entries(keys, &order);
         let mut guards = Vec::with_capacity(order.len());
-        for index in order {
-            let key = keys[index];
-            let lock = self.entry(key);
-            match Arc::clone(&lock.lock).try_read_owned() {
-                Ok(guard) => guards.push(KeyGuard {
-                    locks: self,
-                    key: key.to_vec(),
-                    lock,
-                    guard: Some(Held::Read(guard)),
-                }),
-                Err(_) => {
-                    self.release_entry(key, lock);
-                    return Err(index);
-                }
+        for (index, mut pending) in order.into_iter().zip(entries) {
+            if !pending
+                .lock
+                .as_ref()
+                .is_some_and(|lock| lock.try_acquire(1))
+            {
+                return Err(index);
             }
+            guards.extend(pending.take_guard(1));
         }
         Ok(guards)
     }
 
-    fn entry(&self, key: &[u8]) -> Arc<KeyLock> {
+    /// The entries of `keys[i]` for each `i` in `order`, under one hold of the table lock.
+    fn entries(&self, keys: &[&[u8]], order: &[usize]) -> Vec<Pending<'_>> {
         let mut table = self.table();
-        Arc::clone(table.entry(key.to_vec()).or_default())
+        order
+            .iter()
+            .filter_map(|&index| keys.get(index))
+            .map(|key| Pending {
+                locks: self,
+                lock: Some(Self::entry_in(&mut table, key)),
+            })
+            .collect()
     }
 
-    /// Drops a reference taken by `entry`, removing the entry when nobody else holds it.
-    fn release_entry(&self, key: &[u8], lock: Arc<KeyLock>) {
+    fn entry_in(table: &mut HashSet<Entry>, key: &[u8]) -> Arc<KeyLock> {
+        if let Some(entry) = table.get(key) {
+            return Arc::clone(&entry.0);
+        }
+        let lock = Arc::new(KeyLock {
+            key: key.into(),
+            permits: Semaphore::new(WRITE_PERMITS as usize),
+            writer: AtomicBool::new(false),
+            transaction: AtomicBool::new(false),
+        });
+        table.insert(Entry(Arc::clone(&lock)));
+        lock
+    }
+
+    /// Drops a reference to `lock`, removing its entry when nobody else holds one.
+    fn release_entry(&self, lock: &Arc<KeyLock>) {
         let mut table = self.table();
         // Only the table and `lock` reference it, and new references are only made under the
         // table lock we hold, so nobody can be waiting on it.
-        if Arc::strong_count(&lock) == 2 {
-            table.remove(key);
+        if Arc::strong_count(lock) == 2 {
+            table.remove(lock.key.as_ref());
         }
     }
 
-    fn table(&self) -> StdGuard<'_, HashMap<Vec<u8>, Arc<KeyLock>>> {
+    fn table(&self) -> StdGuard<'_, HashSet<Entry>> {
         // Every critical section is a single map operation, so a poisoned table is consistent.
         self.table.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
+/// A table entry taken but not (yet) locked. Dropping it, when locking fails or the request
+/// is cancelled while it waits, removes the entry if nobody else holds it, so the table never
+/// keeps entries of items nobody locks.
+struct Pending<'a> {
+    locks: &'a KeyLocks,
+    /// `None` once turned into a guard.
+    lock: Option<Arc<KeyLock>>,
+}
+
+impl<'a> Pending<'a> {
+    /// Locks for a single-item or batch write (see `KeyLocks::lock`).
+    async fn lock_write(mut self) -> Option<KeyGuard<'a>> {
+        let lock = self.lock.as_ref()?;
+        if lock.transaction.load(Ordering::Acquire) || !lock.acquire(WRITE_PERMITS).await {
+            return None;
+        }
+        lock.writer.store(true, Ordering::Release);
+        self.take_guard(WRITE_PERMITS)
+    }
+
+    /// The guard of permits already acquired.
+    fn take_guard(&mut self, permits: u32) -> Option<KeyGuard<'a>> {
+        Some(KeyGuard {
+            locks: self.locks,
+            lock: self.lock.take()?,
+            permits,
+        })
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        if let Some(lock) = self.lock.take() {
+            self.locks.release_entry(&lock);
+        }
+    }
+}
+
+/// Indexes of `keys` in key order, duplicates removed.
+fn key_order(keys: &[&[u8]]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_unstable_by(|a, b| keys.get(*a).cmp(&keys.get(*b)));
+    order.dedup_by(|a, b| keys.get(*a) == keys.get(*b));
+    order
+}
+
 impl Drop for KeyGuard<'_> {
     fn drop(&mut self) {
-        if let Some(Held::Write(_)) = &self.guard {
+        if self.permits == WRITE_PERMITS {
             self.lock.transaction.store(false, Ordering::Release);
             self.lock.writer.store(false, Ordering::Release);
         }
-        drop(self.guard.take());
-        let lock = Arc::clone(&self.lock);
-        let mut table = self.locks.table();
-        // The table, `self.lock` and `lock` hold it: nobody else is waiting.
-        if Arc::strong_count(&lock) == 3 {
-            table.remove(&self.key);
-        }
+        self.lock.permits.add_permits(self.permits as usize);
+        self.locks.release_entry(&self.lock);
     }
 }
 
@@ -264,6 +356,26 @@ mod tests {
             single.await.unwrap(),
             "a write was refused because of a read"
         );
+        assert!(locks.table().is_empty());
+    }
+
+    #[tokio::test]
+    async fn abandoned_waits_leave_no_entries() {
+        let locks = KeyLocks::new();
+        let held = locks.lock(b"k").await.unwrap();
+        let waits = [
+            tokio::time::timeout(
+                std::time::Duration::from_millis(20),
+                locks.lock_batch(&[b"l", b"k", b"j"]),
+            )
+            .await
+            .is_err(),
+            tokio::time::timeout(std::time::Duration::from_millis(20), locks.lock(b"k"))
+                .await
+                .is_err(),
+        ];
+        assert_eq!(waits, [true, true], "the waits were not abandoned");
+        drop(held);
         assert!(locks.table().is_empty());
     }
 

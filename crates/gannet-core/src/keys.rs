@@ -60,7 +60,15 @@ pub fn parse_token_key(key: &[u8]) -> Option<(&str, u64)> {
 
 /// Prefix of every key a table owns (base items and index entries).
 pub fn table_prefix(table_id: u64) -> Vec<u8> {
-    let mut key = Vec::with_capacity(9);
+    let mut key = Vec::with_capacity(MAX_INDEX_PREFIX_LEN);
+    push_table_prefix(table_id, &mut key);
+    key
+}
+
+/// The longest index prefix: a long table tag, 8 id bytes, the index id.
+pub const MAX_INDEX_PREFIX_LEN: usize = 10;
+
+fn push_table_prefix(table_id: u64, key: &mut Vec<u8>) {
     match u8::try_from(table_id) {
         Ok(id) if id < LONG_TABLE_TAG - SHORT_TABLE_TAG => key.push(SHORT_TABLE_TAG + id),
         _ => {
@@ -72,7 +80,6 @@ pub fn table_prefix(table_id: u64) -> Vec<u8> {
             key.extend_from_slice(rest);
         }
     }
-    key
 }
 
 /// The table prefix of `key` in the legacy layout (`0x01` + 8-byte id) and the bytes after it.
@@ -84,9 +91,15 @@ pub fn split_legacy_item_key(key: &[u8]) -> Option<(u64, &[u8])> {
 
 /// Prefix of one index of a table (`BASE_INDEX` for the table's items).
 pub fn index_prefix(table_id: u64, index_id: u8) -> Vec<u8> {
-    let mut key = table_prefix(table_id);
-    key.push(index_id);
+    let mut key = Vec::with_capacity(MAX_INDEX_PREFIX_LEN);
+    push_index_prefix(table_id, index_id, &mut key);
     key
+}
+
+/// Appends `index_prefix(table_id, index_id)` to `key`.
+pub fn push_index_prefix(table_id: u64, index_id: u8, key: &mut Vec<u8>) {
+    push_table_prefix(table_id, key);
+    key.push(index_id);
 }
 
 #[cfg(test)]

@@ -68,6 +68,11 @@ impl WriteBatch {
     pub fn new() -> Self {
         Self::default()
     }
+    pub fn with_capacity(ops: usize) -> Self {
+        WriteBatch {
+            ops: Vec::with_capacity(ops),
+        }
+    }
     pub fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
         self.ops.push(WriteOp::Put { key, value });
     }
