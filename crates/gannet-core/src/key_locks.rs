@@ -19,12 +19,13 @@
 #![allow(clippy::mutable_key_type)]
 
 use std::borrow::Borrow;
-use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard as StdGuard};
 
 use gannet_model::Error;
+// For `get_or_insert_with`: one hash and probe to find or add an entry.
+use hashbrown::HashSet;
 use tokio::sync::Semaphore;
 
 /// Permits of one item lock: a reader takes one, a writer all of them (tokio's RwLock is the
@@ -195,17 +196,15 @@ impl KeyLocks {
     }
 
     fn entry_in(table: &mut HashSet<Entry>, key: &[u8]) -> Arc<KeyLock> {
-        if let Some(entry) = table.get(key) {
-            return Arc::clone(&entry.0);
-        }
-        let lock = Arc::new(KeyLock {
-            key: key.into(),
-            permits: Semaphore::new(WRITE_PERMITS as usize),
-            writer: AtomicBool::new(false),
-            transaction: AtomicBool::new(false),
+        let entry = table.get_or_insert_with(key, |key| {
+            Entry(Arc::new(KeyLock {
+                key: key.into(),
+                permits: Semaphore::new(WRITE_PERMITS as usize),
+                writer: AtomicBool::new(false),
+                transaction: AtomicBool::new(false),
+            }))
         });
-        table.insert(Entry(Arc::clone(&lock)));
-        lock
+        Arc::clone(&entry.0)
     }
 
     /// Drops a reference to `lock`, removing its entry when nobody else holds one.

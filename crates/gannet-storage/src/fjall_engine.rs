@@ -433,8 +433,8 @@ impl From<WriteOp> for PreparedOp {
 /// Point writes of consecutive batches, reduced on drain to the last write of each key.
 #[derive(Default)]
 struct PointWrites {
-    /// `None` deletes. Kept in submission order until drained.
-    writes: Vec<(Slice, Option<Slice>)>,
+    /// (key, submission order, value); `None` deletes.
+    writes: Vec<(Slice, usize, Option<Slice>)>,
 }
 
 impl PointWrites {
@@ -442,9 +442,10 @@ impl PointWrites {
     fn extend(&mut self, ops: Vec<PreparedOp>) {
         self.writes.reserve(ops.len());
         for op in ops {
+            let order = self.writes.len();
             match op {
-                PreparedOp::Put { key, value } => self.writes.push((key, Some(value))),
-                PreparedOp::Delete { key } => self.writes.push((key, None)),
+                PreparedOp::Put { key, value } => self.writes.push((key, order, Some(value))),
+                PreparedOp::Delete { key } => self.writes.push((key, order, None)),
                 // Batches holding a range delete are applied on their own.
                 PreparedOp::DeleteRange { .. } => {}
             }
@@ -453,11 +454,13 @@ impl PointWrites {
 
     fn drain_into(&mut self, keyspace: &Keyspace, out: &mut OwnedWriteBatch) {
         // fjall stamps every item of a batch with one sequence number, so two writes to a key
-        // would tie. A stable sort keeps equal keys in submission order; the last one wins.
-        self.writes.sort_by(|a, b| a.0.cmp(&b.0));
+        // would tie: of equal keys, sorted in submission order, the last one wins. (An unstable
+        // sort on (key, order) needs no scratch buffer, unlike a stable one.)
+        self.writes
+            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut writes = self.writes.drain(..).peekable();
-        while let Some((key, value)) = writes.next() {
-            if writes.peek().is_some_and(|(next, _)| *next == key) {
+        while let Some((key, _, value)) = writes.next() {
+            if writes.peek().is_some_and(|(next, _, _)| *next == key) {
                 continue;
             }
             match value {
