@@ -71,26 +71,43 @@ fn encode_storage_key(table_id: u64, primary_key: &PrimaryKey, item: &Item) -> V
     let partition_value = item.get(&primary_key.hash.name);
     let sort_value = primary_key.range.as_ref().and_then(|r| item.get(&r.name));
     // One allocation per key: this runs for every item written.
-    let capacity = MAX_INDEX_PREFIX_LEN
-        + HASH_LEN
-        + partition_value.map_or(0, encoded_len_hint)
-        + sort_value.map_or(0, encoded_len_hint);
-    let mut key = Vec::with_capacity(capacity);
-    push_index_prefix(table_id, BASE_INDEX, &mut key);
-    // The hash covers the partition key's encoding, which follows it.
-    let hash_at = key.len();
-    key.extend_from_slice(&[0; HASH_LEN]);
-    if let Some(value) = partition_value {
-        encode_key_value(value, &mut key);
-    }
-    let (head, partition) = key.split_at_mut(hash_at + HASH_LEN);
-    if let Some(slot) = head.get_mut(hash_at..) {
-        slot.copy_from_slice(&partition_hash(partition).to_be_bytes());
-    }
+    let mut key = Vec::with_capacity(
+        partition_prefix_len_hint(partition_value) + sort_value.map_or(0, encoded_len_hint),
+    );
+    push_partition_prefix(table_id, partition_value, &mut key);
     if let Some(value) = sort_value {
         encode_key_value(value, &mut key);
     }
     key
+}
+
+/// Every storage key of the partition starts with this: table, index, hash, partition key.
+pub fn partition_prefix(table_id: u64, partition_value: &AttributeValue) -> Vec<u8> {
+    let mut prefix = Vec::with_capacity(partition_prefix_len_hint(Some(partition_value)));
+    push_partition_prefix(table_id, Some(partition_value), &mut prefix);
+    prefix
+}
+
+fn partition_prefix_len_hint(partition_value: Option<&AttributeValue>) -> usize {
+    MAX_INDEX_PREFIX_LEN + HASH_LEN + partition_value.map_or(0, encoded_len_hint)
+}
+
+fn push_partition_prefix(
+    table_id: u64,
+    partition_value: Option<&AttributeValue>,
+    key: &mut Vec<u8>,
+) {
+    push_index_prefix(table_id, BASE_INDEX, key);
+    // The hash covers the partition key's encoding, which follows it.
+    let hash_at = key.len();
+    key.extend_from_slice(&[0; HASH_LEN]);
+    if let Some(value) = partition_value {
+        encode_key_value(value, key);
+    }
+    let hash = partition_hash(key.get(hash_at + HASH_LEN..).unwrap_or_default());
+    if let Some(slot) = key.get_mut(hash_at..hash_at + HASH_LEN) {
+        slot.copy_from_slice(&hash.to_be_bytes());
+    }
 }
 
 const HASH_LEN: usize = 8;
@@ -199,10 +216,10 @@ mod tests {
                 item.insert("sk".into(), sort.clone());
             }
             item.insert("other".into(), AttributeValue::S("x".into()));
-            prop_assert_eq!(
-                encode_storage_key(table_id, &primary_key, &item),
-                reference_key(table_id, &partition, sort.as_ref())
-            );
+            let key = encode_storage_key(table_id, &primary_key, &item);
+            prop_assert_eq!(&key, &reference_key(table_id, &partition, sort.as_ref()));
+            // Query reads a partition through this prefix.
+            prop_assert!(key.starts_with(&partition_prefix(table_id, &partition)));
         }
     }
 }

@@ -5,12 +5,12 @@
 use std::ops::Bound;
 
 use gannet_expr::{KeyCondition, SortKeyRange};
-use gannet_model::keycodec::{encode_key_prefix, encode_key_value, partition_hash};
+use gannet_model::keycodec::{encode_key_prefix, encode_key_value};
 use gannet_model::limits::{MAX_PARTITION_KEY_SIZE, MAX_SORT_KEY_SIZE};
 use gannet_model::{AttributeValue, Error};
 use gannet_storage::{KeyRange, prefix_successor};
 
-use crate::keys::{BASE_INDEX, index_prefix};
+use crate::item_key::partition_prefix;
 use crate::table_schema::{KeyAttribute, PrimaryKey};
 
 /// Checks the condition's values against the key schema: types, emptiness and sizes.
@@ -68,16 +68,6 @@ fn check_value(
         )));
     }
     Ok(())
-}
-
-/// Every storage key of the partition starts with this: table, index, hash, partition key.
-pub fn partition_prefix(table_id: u64, partition_value: &AttributeValue) -> Vec<u8> {
-    let mut encoded = Vec::with_capacity(32);
-    encode_key_value(partition_value, &mut encoded);
-    let mut prefix = index_prefix(table_id, BASE_INDEX);
-    prefix.extend_from_slice(&partition_hash(&encoded).to_be_bytes());
-    prefix.extend_from_slice(&encoded);
-    prefix
 }
 
 /// The storage keys whose items satisfy the (value-checked) key condition.
