@@ -758,6 +758,75 @@ mod fjall_only {
         assert_eq!(engine.get(&key(2000)).expect("get"), None);
     }
 
+    /// Files named `v<id>` (version manifests) and table files under the database folder.
+    fn version_and_table_files(root: &std::path::Path) -> (usize, usize) {
+        let (mut versions, mut tables) = (0, 0);
+        let mut folders = vec![root.to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("read_dir").flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if folder.ends_with("tables") {
+                    tables += 1;
+                } else if name
+                    .strip_prefix('v')
+                    .is_some_and(|id| id.parse::<u64>().is_ok())
+                {
+                    versions += 1;
+                }
+            }
+        }
+        (versions, tables)
+    }
+
+    /// Flushes and compactions retire versions and tables; the patched lsm-tree disposes of
+    /// them on a background thread (vendor/README.md), which must still remove their files.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn retired_versions_and_tables_are_removed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = FjallConfig {
+            durability: Durability::Buffered,
+            memtable_bytes: 1024 * 1024,
+            ..FjallConfig::default()
+        };
+        let engine = FjallEngine::open_with(dir.path(), config).expect("open");
+        let value = vec![0xCD; 1000];
+        // The same 500 keys over and over: about 30 flushes of 1 MiB, each adding a version and
+        // a table, and compactions merging the tables into few.
+        for round in 0..60u8 {
+            let mut batch = WriteBatch::new();
+            for i in 0..500 {
+                let mut value = value.clone();
+                value[0] = round;
+                batch.put(key(i), value);
+            }
+            engine.commit(batch).await.expect("commit");
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let settled = loop {
+            let (versions, tables) = version_and_table_files(dir.path());
+            // Kept, each flush and compaction would leave one more of each (over 30 here).
+            if versions <= 12 && tables <= 12 {
+                break (versions, tables);
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "retired files stay: {versions} version files, {tables} table files"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(settled.1 >= 1, "the data was flushed to tables");
+        assert_eq!(
+            keys(&engine, &KeyRange::all(), Direction::Forward).len(),
+            500
+        );
+        let mut last = value;
+        last[0] = 59;
+        assert_eq!(engine.get(&key(499)).expect("get"), Some(last));
+    }
+
     #[test]
     fn second_open_of_same_path_fails_cleanly() {
         let dir = tempfile::tempdir().expect("tempdir");
