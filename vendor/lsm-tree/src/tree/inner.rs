@@ -111,5 +111,9 @@ impl Drop for TreeInner {
 
         log::trace!("Sending stop signal to compactors");
         self.stop_signal.send();
+
+        // Gannet patch (see vendor/README.md): retired tables must be gone before a reopened
+        // tree can reuse their ids.
+        crate::version::retired_versions::drain();
     }
 }

@@ -8,35 +8,60 @@
 //! which every write (memtable insert) and every read needs, so doing that work inline stalls
 //! them all for as long as the allocator and the filesystem take: tens of milliseconds per
 //! flush on a filesystem mounted with online discard. Retired versions go to one background
-//! thread instead. Nothing there is needed for correctness: recovery deletes version and table
-//! files that a crash left behind.
+//! thread instead.
+//!
+//! Recovery deletes version and table files that a crash left behind, so disposal may lag.
+//! It must not outlive the tree, though: a tree reopened in the same process numbers new
+//! tables from the highest id in its current version, so a late drop of a retired table could
+//! unlink a new table that reuses its id. `drain` (called when a tree is dropped) waits until
+//! everything retired so far is disposed of.
 
 use super::super_version::SuperVersion;
 use std::path::PathBuf;
-use std::sync::mpsc::{channel, SendError, Sender};
+use std::sync::mpsc::{channel, sync_channel, SendError, Sender, SyncSender};
 use std::sync::OnceLock;
+use std::thread::ThreadId;
 
 struct Retired {
     version_file: PathBuf,
     version: SuperVersion,
 }
 
-/// The disposal thread's inbox; `None` if the thread could not be started.
-static DISPOSER: OnceLock<Option<Sender<Retired>>> = OnceLock::new();
+enum Message {
+    Retire(Retired),
+    /// Answered once every message sent before it has been handled.
+    Drain(SyncSender<()>),
+}
 
-fn disposer() -> Option<&'static Sender<Retired>> {
+struct Disposer {
+    inbox: Sender<Message>,
+    thread: ThreadId,
+}
+
+/// `None` if the thread could not be started; then disposal happens inline.
+static DISPOSER: OnceLock<Option<Disposer>> = OnceLock::new();
+
+fn disposer() -> Option<&'static Disposer> {
     DISPOSER
         .get_or_init(|| {
-            let (sender, inbox) = channel::<Retired>();
-            std::thread::Builder::new()
+            let (inbox, messages) = channel::<Message>();
+            let handle = std::thread::Builder::new()
                 .name("lsm:retired".into())
                 .spawn(move || {
-                    while let Ok(retired) = inbox.recv() {
-                        dispose(retired);
+                    while let Ok(message) = messages.recv() {
+                        match message {
+                            Message::Retire(retired) => dispose(retired),
+                            Message::Drain(done) => {
+                                let _ = done.send(());
+                            }
+                        }
                     }
                 })
-                .ok()
-                .map(|_| sender)
+                .ok()?;
+            Some(Disposer {
+                inbox,
+                thread: handle.thread().id(),
+            })
         })
         .as_ref()
 }
@@ -61,11 +86,27 @@ pub(crate) fn retire(version_file: PathBuf, version: SuperVersion) {
         version,
     };
     match disposer() {
-        Some(sender) => {
-            if let Err(SendError(retired)) = sender.send(retired) {
+        Some(disposer) => {
+            if let Err(SendError(Message::Retire(retired))) =
+                disposer.inbox.send(Message::Retire(retired))
+            {
                 dispose(retired);
             }
         }
         None => dispose(retired),
+    }
+}
+
+/// Waits until everything retired before this call has been disposed of.
+pub(crate) fn drain() {
+    let Some(disposer) = DISPOSER.get().and_then(Option::as_ref) else {
+        return; // nothing was ever retired
+    };
+    if std::thread::current().id() == disposer.thread {
+        return; // the queue ahead of this point is already handled
+    }
+    let (done, wait) = sync_channel(1);
+    if disposer.inbox.send(Message::Drain(done)).is_ok() {
+        let _ = wait.recv();
     }
 }
