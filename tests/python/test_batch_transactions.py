@@ -292,18 +292,97 @@ def test_batch_write_missing_table_writes_nothing(ddb, table):
     assert_nothing_written(ddb, table)
 
 
-def test_batch_write_bad_key_writes_nothing(ddb, table):
+KEY_MISMATCH = "The provided key element does not match the schema"
+
+
+@pytest.mark.parametrize(
+    "bad_item",
+    [
+        {"pk": {"N": "1"}},  # wrong type
+        {"other": {"S": "x"}},  # key missing
+    ],
+)
+def test_batch_write_bad_key_writes_nothing(ddb, table, bad_item):
+    # PutItem says "Missing the key pk in the item" / "Type mismatch for key pk ..."; a batch
+    # reports every key problem as a key that does not match the schema.
     with pytest.raises(ClientError) as e:
         ddb.batch_write_item(
             RequestItems={
                 table: [
                     {"PutRequest": {"Item": {"pk": {"S": "fine"}}}},
-                    {"PutRequest": {"Item": {"pk": {"N": "1"}}}},
+                    {"PutRequest": {"Item": bad_item}},
                 ]
             }
         )
-    assert_error(e, "ValidationException")
+    assert_error(e, "ValidationException", KEY_MISMATCH)
     assert_nothing_written(ddb, table)
+
+
+def table_arn(ddb, table):
+    return ddb.describe_table(TableName=table)["Table"]["TableArn"]
+
+
+def test_batch_write_same_table_by_name_and_arn_is_one_table(ddb, table):
+    arn = table_arn(ddb, table)
+    with pytest.raises(ClientError) as e:
+        ddb.batch_write_item(
+            RequestItems={
+                table: [{"PutRequest": {"Item": {"pk": {"S": "dup"}, "v": {"N": "1"}}}}],
+                arn: [{"PutRequest": {"Item": {"pk": {"S": "dup"}, "v": {"N": "2"}}}}],
+            }
+        )
+    assert_error(e, "ValidationException", DUPLICATES)
+    assert_nothing_written(ddb, table)
+    # Distinct keys under both spellings are fine.
+    ddb.batch_write_item(
+        RequestItems={
+            table: [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}],
+            arn: [{"PutRequest": {"Item": {"pk": {"S": "b"}}}}],
+        }
+    )
+    assert by_pk(scan_all(ddb, table)) == [{"pk": {"S": "a"}}, {"pk": {"S": "b"}}]
+
+
+def test_batch_get_same_table_by_name_and_arn_is_one_table(ddb, table):
+    ddb.put_item(TableName=table, Item={"pk": {"S": "g1"}})
+    with pytest.raises(ClientError) as e:
+        ddb.batch_get_item(
+            RequestItems={
+                table: {"Keys": [{"pk": {"S": "g1"}}]},
+                table_arn(ddb, table): {"Keys": [{"pk": {"S": "g1"}}]},
+            }
+        )
+    assert_error(e, "ValidationException", DUPLICATES)
+
+
+@pytest.mark.parametrize(
+    "operation",
+    ["PutItem", "DeleteItem", "UpdateItem", "BatchWriteItem", "TransactWriteItems"],
+)
+def test_return_item_collection_metrics_must_be_size_or_none(ddb, ddb_raw, table, operation):
+    item = {"pk": {"S": "m"}}
+    calls = {
+        "PutItem": lambda **kw: ddb_raw.put_item(TableName=table, Item=item, **kw),
+        "DeleteItem": lambda **kw: ddb_raw.delete_item(TableName=table, Key=item, **kw),
+        "UpdateItem": lambda **kw: ddb_raw.update_item(
+            TableName=table, Key=item, UpdateExpression="SET v = :v",
+            ExpressionAttributeValues={":v": {"N": "1"}}, **kw),
+        "BatchWriteItem": lambda **kw: ddb_raw.batch_write_item(
+            RequestItems={table: [{"PutRequest": {"Item": item}}]}, **kw),
+        "TransactWriteItems": lambda **kw: ddb_raw.transact_write_items(
+            TransactItems=[{"Put": {"TableName": table, "Item": item}}], **kw),
+    }
+    with pytest.raises(ClientError) as e:
+        calls[operation](ReturnItemCollectionMetrics="BOGUS")
+    assert_error(
+        e,
+        "ValidationException",
+        "1 validation error detected: Value 'BOGUS' at 'returnItemCollectionMetrics' failed to "
+        "satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]",
+    )
+    assert_nothing_written(ddb, table)
+    for value in ("SIZE", "NONE"):
+        calls[operation](ReturnItemCollectionMetrics=value)
 
 
 # --- TransactWriteItems ------------------------------------------------------------------------
@@ -501,6 +580,62 @@ def test_transact_write_missing_table_and_limits(ddb, ddb_raw, table):
         {"Put": {"TableName": table, "Item": {"pk": {"S": f"k{i}"}}}} for i in range(100)
     ])
     assert len(scan_all(ddb, table)) == 100
+
+
+TOO_LARGE = "Transaction request size exceeded the maximum allowed size of 4 MB"
+ALMOST_400_KB = "x" * (390 * 1024)
+
+
+def test_transact_write_updated_items_count_toward_4_mb(ddb, table):
+    # Twelve updates that each grow an item to ~390 KB: ~4.7 MB of items, though every item
+    # is under the 400 KB limit and no Put is involved.
+    def growing(i):
+        return {"Update": {
+            "TableName": table, "Key": {"pk": {"S": f"big{i}"}},
+            "UpdateExpression": "SET d = :d", "ExpressionAttributeValues": {":d": {"S": ALMOST_400_KB}},
+        }}
+
+    with pytest.raises(ClientError) as e:
+        ddb.transact_write_items(TransactItems=[growing(i) for i in range(12)])
+    assert_error(e, "ValidationException", TOO_LARGE)
+    assert scan_all(ddb, table) == []
+    ddb.transact_write_items(TransactItems=[growing(i) for i in range(10)])
+    assert len(scan_all(ddb, table)) == 10
+
+
+def test_transact_get_items_over_4_mb_is_refused(ddb, table):
+    for i in range(11):
+        ddb.put_item(TableName=table, Item={"pk": {"S": f"big{i}"}, "d": {"S": ALMOST_400_KB}})
+    gets = [{"Get": {"TableName": table, "Key": {"pk": {"S": f"big{i}"}}}} for i in range(11)]
+    with pytest.raises(ClientError) as e:
+        ddb.transact_get_items(TransactItems=gets)
+    assert_error(e, "ValidationException", TOO_LARGE)
+    assert len(ddb.transact_get_items(TransactItems=gets[:10])["Responses"]) == 10
+
+
+def test_transaction_consumed_capacity_follows_request_order(ddb, two_tables):
+    plain, ranged = two_tables
+    # Named so that sorting by name would put them the other way round.
+    first, second = sorted([plain, ranged], reverse=True)
+    keys = {plain: {"pk": {"S": "o"}}, ranged: {"pk": {"S": "o"}, "sk": {"N": "1"}}}
+    written = ddb.transact_write_items(
+        TransactItems=[{"Put": {"TableName": t, "Item": keys[t]}} for t in (first, second)],
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert [c["TableName"] for c in written["ConsumedCapacity"]] == [first, second]
+    read = ddb.transact_get_items(
+        TransactItems=[{"Get": {"TableName": t, "Key": keys[t]}} for t in (first, second)],
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert [c["TableName"] for c in read["ConsumedCapacity"]] == [first, second]
+
+
+def test_struct_sent_as_list_is_a_serialization_error(raw, table):
+    response = raw("DynamoDB_20120810.TransactWriteItems", {"TransactItems": [{"Put": []}]})
+    assert response.status == 400, response
+    body = response.json()
+    assert body["__type"] == "com.amazon.coral.service#SerializationException", body
+    assert body.get("message", body.get("Message")) == "Start of list found where not expected"
 
 
 def add_one(table, key="counter"):

@@ -14,10 +14,10 @@ use gannet_model::names::check_table_name_or_arn;
 use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
-use crate::capacity::{CapacityReport, read_units, write_units};
+use crate::capacity::{CapacityReport, check_item_collection_metrics, read_units, write_units};
 use crate::catalog::TableMeta;
 use crate::database::{Database, storage_error};
-use crate::item_key::{storage_key_from_item, storage_key_from_key};
+use crate::item_key::{storage_key_from_batch_item, storage_key_from_key};
 use crate::legacy;
 use crate::request_expressions::{ExpressionMembers, parse_expressions};
 use crate::stored_item::{
@@ -70,6 +70,7 @@ impl Database {
         }
         violations.into_result()?;
         let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
+        check_item_collection_metrics(input.return_item_collection_metrics.as_deref())?;
         let requests = input.request_items.unwrap_or_default();
         if requests.values().map(Vec::len).sum::<usize>() > MAX_BATCH_WRITES {
             return Err(Error::validation(
@@ -93,7 +94,6 @@ impl Database {
             let table = self.table_for_items(table_name)?;
             let table_index = tables.len();
             tables.push((table.description.table_name.clone(), table_name));
-            let first_of_table = writes.len();
             for request in requests {
                 let (key, value, size) = match (&request.put_request, &request.delete_request) {
                     (Some(put), None) => {
@@ -102,7 +102,7 @@ impl Database {
                                 "requestItems.{table_name}.member.putRequest.item"
                             )));
                         };
-                        let key = storage_key_from_item(table.id, &table.primary_key, item)?;
+                        let key = storage_key_from_batch_item(table.id, &table.primary_key, item)?;
                         let size = check_item_limits(item)?;
                         let value = encode_stored_item(item, size);
                         (key, Some(value), size)
@@ -125,9 +125,10 @@ impl Database {
                         ));
                     }
                 };
-                // At most 25 keys: a scan beats building a set of copies.
-                let earlier = writes.get(first_of_table..).unwrap_or_default();
-                if earlier.iter().any(|write| write.key == key) {
+                // Across tables too: a table named once by name and once by ARN is one table
+                // (storage keys carry the table, so other tables' keys never match). At most
+                // 25 keys: a scan beats building a set of copies.
+                if writes.iter().any(|write| write.key == key) {
                     return Err(Error::validation(DUPLICATE_KEYS));
                 }
                 writes.push(PlannedWrite {
@@ -226,6 +227,8 @@ impl Database {
             request: KeysAndAttributes,
         }
         let mut reads = Vec::with_capacity(requests.len());
+        // One set for all tables: a table named once by name and once by ARN is one table.
+        let mut seen = BTreeSet::new();
         for (table_name, request) in requests {
             let parsed = parse_expressions(
                 ExpressionMembers {
@@ -241,7 +244,6 @@ impl Database {
                 None => legacy::attributes_to_get(request.attributes_to_get.as_deref())?,
             };
             let table = self.table_for_items(&table_name)?;
-            let mut seen = BTreeSet::new();
             let mut keys = Vec::new();
             for key in request.keys.iter().flatten() {
                 let storage_key = storage_key_from_key(table.id, &table.primary_key, key)?;

@@ -12,6 +12,17 @@ pub enum CapacityReport {
     Indexes,
 }
 
+/// ReturnItemCollectionMetrics must be SIZE or NONE. Metrics are answered only for tables with
+/// local secondary indexes, which Gannet does not have yet, so only the value is checked.
+pub fn check_item_collection_metrics(value: Option<&str>) -> Result<(), Error> {
+    match value {
+        None | Some("SIZE" | "NONE") => Ok(()),
+        Some(other) => Err(Error::Validation(format!(
+            "1 validation error detected: Value '{other}' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]"
+        ))),
+    }
+}
+
 impl CapacityReport {
     pub fn parse(value: Option<&str>) -> Result<CapacityReport, Error> {
         match value {
@@ -27,7 +38,7 @@ impl CapacityReport {
     /// One entry per table, for the operations that answer a list (batches, transactions).
     pub fn report_per_table(
         self,
-        units: std::collections::BTreeMap<String, f64>,
+        units: impl IntoIterator<Item = (String, f64)>,
     ) -> Option<Vec<ConsumedCapacity>> {
         (self != CapacityReport::None).then(|| {
             units
@@ -60,4 +71,26 @@ pub fn write_units(item_size: usize) -> f64 {
 pub fn read_units(item_size: usize, consistent: bool) -> f64 {
     let units = item_size.div_ceil(4096).max(1) as f64;
     if consistent { units } else { units / 2.0 }
+}
+
+/// Units per table in the order the tables first appear in a request: transactions list
+/// their ConsumedCapacity "ordered according to the ordering of the TransactItems".
+#[derive(Debug, Default)]
+pub struct UnitsInRequestOrder(Vec<(String, f64)>);
+
+impl UnitsInRequestOrder {
+    pub fn add(&mut self, table_name: &str, units: f64) {
+        match self.0.iter_mut().find(|(name, _)| name == table_name) {
+            Some((_, total)) => *total += units,
+            None => self.0.push((table_name.to_owned(), units)),
+        }
+    }
+}
+
+impl IntoIterator for UnitsInRequestOrder {
+    type Item = (String, f64);
+    type IntoIter = std::vec::IntoIter<(String, f64)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
 }

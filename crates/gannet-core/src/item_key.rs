@@ -59,6 +59,25 @@ pub fn storage_key_from_item(
     Ok(encode_storage_key(table_id, primary_key, item))
 }
 
+/// The storage key of `item` for a BatchWriteItem PutRequest: as for PutItem, but a missing
+/// or mistyped key attribute is reported the way DynamoDB reports it for batches, as a key
+/// that does not match the schema.
+pub fn storage_key_from_batch_item(
+    table_id: u64,
+    primary_key: &PrimaryKey,
+    item: &Item,
+) -> Result<Vec<u8>, Error> {
+    for attribute in primary_key.attributes() {
+        match item.get(&attribute.name) {
+            Some(value) if scalar_type(value) == Some(attribute.ty) => {
+                check_key_value(attribute, value, attribute.name == primary_key.hash.name)?
+            }
+            _ => return Err(Error::validation(KEY_MISMATCH)),
+        }
+    }
+    Ok(encode_storage_key(table_id, primary_key, item))
+}
+
 /// The key attributes of `item` (an item or a validated Key map).
 pub fn key_attributes(primary_key: &PrimaryKey, item: &Item) -> Item {
     primary_key

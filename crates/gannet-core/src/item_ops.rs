@@ -14,7 +14,7 @@ use gannet_model::size::item_size;
 use gannet_model::{AttributeValue, Error, Item};
 use gannet_storage::WriteBatch;
 
-use crate::capacity::{CapacityReport, read_units, write_units};
+use crate::capacity::{CapacityReport, check_item_collection_metrics, read_units, write_units};
 use crate::database::{Database, storage_error};
 use crate::item_key::{key_attributes, storage_key_from_item, storage_key_from_key};
 use crate::legacy;
@@ -100,6 +100,7 @@ struct ConditionalWriteMembers<'a> {
     return_values: Option<&'a str>,
     return_on_failure: Option<&'a str>,
     return_consumed_capacity: Option<&'a str>,
+    return_item_collection_metrics: Option<&'a str>,
     names: Option<&'a BTreeMap<String, String>>,
     values: Option<&'a BTreeMap<String, AttributeValue>>,
     condition_expression: Option<&'a str>,
@@ -133,6 +134,7 @@ fn validate_conditional_write(
         ));
     }
     let capacity = CapacityReport::parse(members.return_consumed_capacity)?;
+    check_item_collection_metrics(members.return_item_collection_metrics)?;
     let parsed = parse_expressions(
         ExpressionMembers {
             names: members.names,
@@ -169,6 +171,7 @@ impl Database {
             return_values: input.return_values.as_deref(),
             return_on_failure: input.return_values_on_condition_check_failure.as_deref(),
             return_consumed_capacity: input.return_consumed_capacity.as_deref(),
+            return_item_collection_metrics: input.return_item_collection_metrics.as_deref(),
             names: input.expression_attribute_names.as_ref(),
             values: input.expression_attribute_values.as_ref(),
             condition_expression: input.condition_expression.as_deref(),
@@ -272,6 +275,7 @@ impl Database {
             return Err(Error::Internal("validated members missing".to_owned()));
         };
         let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
+        check_item_collection_metrics(input.return_item_collection_metrics.as_deref())?;
         let parsed = parse_expressions(
             ExpressionMembers {
                 names: input.expression_attribute_names.as_ref(),
@@ -363,6 +367,7 @@ impl Database {
             return_values: input.return_values.as_deref(),
             return_on_failure: input.return_values_on_condition_check_failure.as_deref(),
             return_consumed_capacity: input.return_consumed_capacity.as_deref(),
+            return_item_collection_metrics: input.return_item_collection_metrics.as_deref(),
             names: input.expression_attribute_names.as_ref(),
             values: input.expression_attribute_values.as_ref(),
             condition_expression: input.condition_expression.as_deref(),

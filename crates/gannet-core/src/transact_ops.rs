@@ -20,7 +20,9 @@ use gannet_model::size::item_size;
 use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
-use crate::capacity::{CapacityReport, read_units, write_units};
+use crate::capacity::{
+    CapacityReport, UnitsInRequestOrder, check_item_collection_metrics, read_units, write_units,
+};
 use crate::catalog::TableMeta;
 use crate::database::{Database, storage_error};
 use crate::idempotency::{TokenDecision, encode_applied};
@@ -35,6 +37,8 @@ use crate::stored_item::{
 const MAX_TRANSACTION_ITEMS: usize = 100;
 /// Total size of the items a transaction writes.
 const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
+const TRANSACTION_TOO_LARGE: &str =
+    "Transaction request size exceeded the maximum allowed size of 4 MB";
 
 enum WriteKind {
     ConditionCheck,
@@ -116,6 +120,7 @@ impl Database {
         }
         violations.into_result()?;
         let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
+        check_item_collection_metrics(input.return_item_collection_metrics.as_deref())?;
         // A replay must match the whole request: "a change in other parameters" under the
         // same token is a mismatch.
         let request_fingerprint = fingerprint(&format!(
@@ -143,9 +148,7 @@ impl Database {
             plan.push(planned);
         }
         if written_bytes > MAX_TRANSACTION_BYTES {
-            return Err(Error::validation(
-                "Transaction request size exceeded the maximum allowed size of 4 MB",
-            ));
+            return Err(Error::validation(TRANSACTION_TOO_LARGE));
         }
 
         let token = input.client_request_token;
@@ -198,16 +201,17 @@ impl Database {
         if report == CapacityReport::None {
             return Ok(None);
         }
-        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        let mut units = UnitsInRequestOrder::default();
         for planned in plan {
             let stored = self
                 .engine
                 .get(&planned.storage_key)
                 .map_err(storage_error)?;
             let size = stored.as_deref().map_or(0, stored_item_size) as usize;
-            *units
-                .entry(planned.table.description.table_name.clone())
-                .or_default() += read_units(size, true);
+            units.add(
+                &planned.table.description.table_name,
+                read_units(size, true),
+            );
         }
         Ok(report.report_per_table(units))
     }
@@ -229,6 +233,8 @@ impl Database {
         let mut cancelled = false;
         let mut batch = WriteBatch::new();
         let mut sizes = BTreeMap::new();
+        // Puts were counted when planned; an update's item is only known here.
+        let mut written_bytes = 0usize;
         for (index, planned) in plan.iter().enumerate() {
             let old = self
                 .engine
@@ -255,6 +261,7 @@ impl Database {
                 WriteKind::ConditionCheck => {}
                 WriteKind::Put(item) => {
                     let size = item_size(item);
+                    written_bytes += size;
                     sizes.insert(index, size);
                     batch.put(planned.storage_key.clone(), encode_stored_item(item, size));
                 }
@@ -284,6 +291,7 @@ impl Database {
                                 cancelled = true;
                                 continue;
                             }
+                            written_bytes += size;
                             sizes.insert(index, size);
                             batch.put(
                                 planned.storage_key.clone(),
@@ -301,6 +309,9 @@ impl Database {
         }
         if cancelled {
             return Err(Error::TransactionCanceled { reasons });
+        }
+        if written_bytes > MAX_TRANSACTION_BYTES {
+            return Err(Error::validation(TRANSACTION_TOO_LARGE));
         }
         if let Some(TokenWrites {
             record: (key, value),
@@ -476,13 +487,16 @@ impl Database {
             .try_read_transaction(&keys)
             .map_err(|conflict| conflict_cancellation(reads.len(), conflict))?;
         let mut responses = Vec::with_capacity(reads.len());
-        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        let mut units = UnitsInRequestOrder::default();
+        let mut read_bytes = 0usize;
         for (table, storage_key, projection) in &reads {
             let stored = self.engine.get(storage_key).map_err(storage_error)?;
             let size = stored.as_deref().map_or(0, stored_item_size) as usize;
-            *units
-                .entry(table.description.table_name.clone())
-                .or_default() += 2.0 * read_units(size, true);
+            read_bytes += size;
+            if read_bytes > MAX_TRANSACTION_BYTES {
+                return Err(Error::validation(TRANSACTION_TOO_LARGE));
+            }
+            units.add(&table.description.table_name, 2.0 * read_units(size, true));
             let item = stored.as_deref().map(decode_stored_item).transpose()?;
             responses.push(ItemResponse {
                 item: match (item, projection) {
@@ -523,12 +537,13 @@ fn transaction_capacity(
     if report == CapacityReport::None {
         return None;
     }
-    let mut units: BTreeMap<String, f64> = BTreeMap::new();
+    let mut units = UnitsInRequestOrder::default();
     for (index, planned) in plan.iter().enumerate() {
         let size = sizes.get(&index).copied().unwrap_or(0);
-        *units
-            .entry(planned.table.description.table_name.clone())
-            .or_default() += 2.0 * write_units(size);
+        units.add(
+            &planned.table.description.table_name,
+            2.0 * write_units(size),
+        );
     }
     report.report_per_table(units)
 }

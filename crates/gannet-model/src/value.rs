@@ -749,6 +749,10 @@ pub fn json_error(e: serde_json::Error) -> crate::Error {
 /// Rewords serde's type mismatches ("invalid type: integer `5`, expected a string") the way
 /// AWS's parser reports them; anything else passes through.
 fn aws_wording(message: &str) -> String {
+    // serde's derived structs also read JSON arrays, positionally; AWS's parser rejects them.
+    if message.starts_with("invalid length ") && message.contains(", expected struct ") {
+        return START_OF_LIST.to_owned();
+    }
     let Some((found, expected)) = message
         .strip_prefix("invalid type: ")
         .and_then(|rest| rest.split_once(", expected "))
@@ -1109,6 +1113,12 @@ mod tests {
             name: Option<String>,
             limit: Option<i32>,
             flag: Option<bool>,
+            inner: Option<Inner>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Inner {
+            name: Option<String>,
         }
         let cases = [
             (
@@ -1131,6 +1141,7 @@ mod tests {
                 r#"{"name":[]}"#,
                 "Unrecognized collection type class java.lang.String",
             ),
+            (r#"{"inner":[]}"#, "Start of list found where not expected"),
         ];
         for (json, want) in cases {
             let e = serde_json::from_str::<Input>(json).unwrap_err();

@@ -653,16 +653,53 @@ async fn batch_write_item_invalid_requests_write_nothing() {
     assert_err(res, NOT_FOUND, NOT_FOUND_MSG);
     unchanged().await;
 
-    // A key of the wrong type.
+    // A key of the wrong type, or no key: a batch calls both a key that does not match the
+    // schema (PutItem names the attribute).
+    for bad in [item(&[("pk", n("1"))]), item(&[("other", s("x"))])] {
+        let res = c
+            .batch_write_item()
+            .request_items("plain", vec![put_req(key1("x")), put_req(bad)])
+            .send()
+            .await;
+        assert_err(
+            res,
+            VALIDATION,
+            "The provided key element does not match the schema",
+        );
+        unchanged().await;
+    }
+
+    // The same table by name and by ARN is one table: the same key under both is a duplicate.
+    let arn = c
+        .describe_table()
+        .table_name("plain")
+        .send()
+        .await
+        .expect("describe_table")
+        .table
+        .and_then(|t| t.table_arn)
+        .expect("table ARN");
     let res = c
         .batch_write_item()
-        .request_items(
-            "plain",
-            vec![put_req(key1("x")), put_req(item(&[("pk", n("1"))]))],
-        )
+        .request_items("plain", vec![put_req(key1("twice"))])
+        .request_items(arn.as_str(), vec![put_req(key1("twice"))])
         .send()
         .await;
-    assert_eq!(service_err(res).code, VALIDATION);
+    assert_err(res, VALIDATION, DUPLICATES);
+    unchanged().await;
+
+    // ReturnItemCollectionMetrics is SIZE or NONE.
+    let res = c
+        .batch_write_item()
+        .request_items("plain", vec![put_req(key1("x"))])
+        .return_item_collection_metrics(ReturnItemCollectionMetrics::from("BOGUS"))
+        .send()
+        .await;
+    assert_err(
+        res,
+        VALIDATION,
+        "1 validation error detected: Value 'BOGUS' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]",
+    );
     unchanged().await;
 
     // Exactly 25 is fine.
