@@ -39,40 +39,50 @@ pub fn storage_key_from_item(
     primary_key: &PrimaryKey,
     item: &Item,
 ) -> Result<Vec<u8>, Error> {
-    for attribute in primary_key.attributes() {
-        let Some(value) = item.get(&attribute.name) else {
-            return Err(Error::Validation(format!(
+    key_from_item(
+        table_id,
+        primary_key,
+        item,
+        |attribute, value| match value {
+            None => Error::Validation(format!(
                 "One or more parameter values were invalid: Missing the key {} in the item",
                 attribute.name
-            )));
-        };
-        if scalar_type(value) != Some(attribute.ty) {
-            return Err(Error::Validation(format!(
+            )),
+            Some(value) => Error::Validation(format!(
                 "One or more parameter values were invalid: Type mismatch for key {} expected: {} actual: {}",
                 attribute.name,
                 attribute.ty.as_str(),
                 value.type_name()
-            )));
-        }
-        check_key_value(attribute, value, attribute.name == primary_key.hash.name)?;
-    }
-    Ok(encode_storage_key(table_id, primary_key, item))
+            )),
+        },
+    )
 }
 
-/// The storage key of `item` for a BatchWriteItem PutRequest: as for PutItem, but a missing
-/// or mistyped key attribute is reported the way DynamoDB reports it for batches, as a key
-/// that does not match the schema.
+/// The storage key of `item` for a BatchWriteItem PutRequest: as for PutItem, but DynamoDB
+/// reports a missing or mistyped key attribute in a batch as a key not matching the schema.
 pub fn storage_key_from_batch_item(
     table_id: u64,
     primary_key: &PrimaryKey,
     item: &Item,
+) -> Result<Vec<u8>, Error> {
+    key_from_item(table_id, primary_key, item, |_, _| {
+        Error::validation(KEY_MISMATCH)
+    })
+}
+
+/// `mismatch` words the error for a key attribute that is missing (`None`) or of the wrong type.
+fn key_from_item(
+    table_id: u64,
+    primary_key: &PrimaryKey,
+    item: &Item,
+    mismatch: impl Fn(&KeyAttribute, Option<&AttributeValue>) -> Error,
 ) -> Result<Vec<u8>, Error> {
     for attribute in primary_key.attributes() {
         match item.get(&attribute.name) {
             Some(value) if scalar_type(value) == Some(attribute.ty) => {
                 check_key_value(attribute, value, attribute.name == primary_key.hash.name)?
             }
-            _ => return Err(Error::validation(KEY_MISMATCH)),
+            value => return Err(mismatch(attribute, value)),
         }
     }
     Ok(encode_storage_key(table_id, primary_key, item))

@@ -749,7 +749,8 @@ pub fn json_error(e: serde_json::Error) -> crate::Error {
 /// Rewords serde's type mismatches ("invalid type: integer `5`, expected a string") the way
 /// AWS's parser reports them; anything else passes through.
 fn aws_wording(message: &str) -> String {
-    // serde's derived structs also read JSON arrays, positionally; AWS's parser rejects them.
+    // A JSON list where a structure belongs: serde's derived structs try to read it
+    // positionally and fail on its length; AWS's parser rejects any list there.
     if message.starts_with("invalid length ") && message.contains(", expected struct ") {
         return START_OF_LIST.to_owned();
     }
