@@ -718,15 +718,20 @@ mod fjall_only {
         reopen_keeps_everything(Durability::Buffered).await;
     }
 
+    /// 1 MiB memtables, so a test's few megabytes rotate them into table files.
+    fn small_memtables() -> FjallConfig {
+        FjallConfig {
+            durability: Durability::Buffered,
+            memtable_bytes: 1024 * 1024,
+            ..FjallConfig::default()
+        }
+    }
+
     /// Enough data to rotate memtables into table files, so reads merge disk and memory.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn survives_memtable_flushes_and_reopen() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let config = FjallConfig {
-            durability: Durability::Buffered,
-            memtable_bytes: 1024 * 1024,
-            ..FjallConfig::default()
-        };
+        let config = small_memtables();
         const N: usize = 4000;
         let value = vec![0xAB; 1000];
         {
@@ -807,11 +812,7 @@ mod fjall_only {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn retired_versions_and_tables_are_removed() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let config = FjallConfig {
-            durability: Durability::Buffered,
-            memtable_bytes: 1024 * 1024,
-            ..FjallConfig::default()
-        };
+        let config = small_memtables();
         {
             let engine = FjallEngine::open_with(dir.path(), config).expect("open");
             overwrite_rounds(&engine, 0..60).await;
