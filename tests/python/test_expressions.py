@@ -193,6 +193,23 @@ def test_set_list_elements_and_appending_past_the_end(ddb, table):
     assert got["l"] == L(S("A"), S("b"), S("c"), S("d"), S("e"))
 
 
+def test_list_indexes_past_4294967294_are_out_of_range(ddb, table):
+    put(ddb, table, {**KEY, "l": L(S("a"))})
+    # The largest index DynamoDB allows still appends...
+    assert updated(ddb, table, "SET l[4294967294] = :v", {":v": S("b")})["l"] == L(S("a"), S("b"))
+    # ...one more, or any number of digits, is out of range, not a syntax error.
+    for index in ("4294967295", "18446744073709551616"):
+        with pytest.raises(ClientError) as e:
+            update(ddb, table, f"SET l[{index}] = :v", {":v": S("c")})
+        assert_error(e, VALIDATION, "Invalid UpdateExpression: List index is not within the "
+                                    f"allowable range; index: [{index}]")
+        with pytest.raises(ClientError) as e:
+            ddb.get_item(TableName=table, Key=KEY, ProjectionExpression=f"l[{index}]")
+        assert_error(e, VALIDATION, "Invalid ProjectionExpression: List index is not within the "
+                                    f"allowable range; index: [{index}]")
+    assert get(ddb, table)["l"] == L(S("a"), S("b"))
+
+
 def test_set_from_a_missing_attribute_fails(ddb, table):
     put(ddb, table, {**KEY, "n": N(1)})
     with pytest.raises(ClientError) as e:

@@ -234,4 +234,28 @@ mod tests {
             "Value provided in ExpressionAttributeNames unused in expressions: keys: {#a, #c}"
         );
     }
+
+    #[test]
+    fn list_indexes_stop_at_4294967294() {
+        let mut context = ExpressionContext::new(None, None).unwrap();
+        assert!(context.parse_projection("l[4294967294]").is_ok());
+        for index in ["4294967295", "99999999999999999999999999"] {
+            assert_eq!(
+                context
+                    .parse_projection(&format!("l[{index}]"))
+                    .unwrap_err()
+                    .to_string(),
+                format!(
+                    "Invalid ProjectionExpression: List index is not within the allowable range; index: [{index}]"
+                )
+            );
+        }
+        assert!(
+            context
+                .parse_projection("l[1.5]")
+                .unwrap_err()
+                .to_string()
+                .contains("Syntax error")
+        );
+    }
 }

@@ -99,6 +99,9 @@ pub enum ExpressionError {
     // Wording not confirmed against DynamoDB.
     #[error("The document path has too many nesting levels; nesting levels: {0}")]
     PathTooDeep(usize),
+    // DynamoDB's wording, as recorded from the service; the digits as written.
+    #[error("List index is not within the allowable range; index: [{0}]")]
+    ListIndexOutOfRange(String),
     // Gannet's own guard against deep recursion; DynamoDB stops such input by its other limits.
     #[error("The expression has too many nested levels; nesting depth: {0}")]
     NestedTooDeep(usize),

@@ -8,6 +8,9 @@ pub const MAX_OPERATORS: usize = 300;
 pub const MAX_IN_OPERANDS: usize = 100;
 /// Most elements in one document path.
 pub const MAX_PATH_DEPTH: usize = 32;
+/// Largest list index a document path may name (`l[4294967294]`); DynamoDB refuses larger
+/// ones as out of the allowable range rather than treating them as "past the end".
+pub const MAX_LIST_INDEX: u64 = 4_294_967_294;
 /// Deepest nesting of parentheses, NOT and function calls the parser follows. DynamoDB has
 /// no such published limit; this one keeps the recursive descent well inside a 2 MiB thread
 /// stack even in unoptimized builds, where each level costs tens of KiB.

@@ -15,7 +15,9 @@ use gannet_model::AttributeValue;
 use crate::context::ExpressionContext;
 use crate::error::ExpressionError;
 use crate::lexer::{Token, TokenKind, tokenize};
-use crate::limits::{MAX_EXPRESSION_BYTES, MAX_NESTING_DEPTH, MAX_OPERATORS, MAX_PATH_DEPTH};
+use crate::limits::{
+    MAX_EXPRESSION_BYTES, MAX_LIST_INDEX, MAX_NESTING_DEPTH, MAX_OPERATORS, MAX_PATH_DEPTH,
+};
 use crate::path::{AttributePath, PathElement, PathRelation};
 use crate::reserved::is_reserved_word;
 use deferred::{Category, DeferredErrors};
@@ -187,12 +189,17 @@ impl<'p, 'a> Parser<'p, 'a> {
                 TokenKind::LeftBracket => {
                     self.advance();
                     let digits = self.peek();
-                    let index = match digits.kind {
-                        TokenKind::Number => self.text(digits).parse::<usize>().ok(),
+                    let text = self.text(digits);
+                    if digits.kind != TokenKind::Number || !text.bytes().all(|b| b.is_ascii_digit())
+                    {
+                        return Err(self.syntax_error());
+                    }
+                    let index = match text.parse::<u64>() {
+                        Ok(index) if index <= MAX_LIST_INDEX => usize::try_from(index).ok(),
                         _ => None,
                     };
                     let Some(index) = index else {
-                        return Err(self.syntax_error());
+                        return Err(ExpressionError::ListIndexOutOfRange(text.to_owned()));
                     };
                     self.advance();
                     self.consume(TokenKind::RightBracket)?;
