@@ -233,7 +233,8 @@ impl Database {
         let mut cancelled = false;
         let mut batch = WriteBatch::new();
         let mut sizes = BTreeMap::new();
-        // Puts were counted when planned; an update's item is only known here.
+        // The plan already refused Puts alone over 4 MB (before taking locks); an update's
+        // new item is only known here, so the whole total is checked again.
         let mut written_bytes = 0usize;
         for (index, planned) in plan.iter().enumerate() {
             let old = self
