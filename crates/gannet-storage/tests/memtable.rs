@@ -167,57 +167,59 @@ fn a_later_write_with_the_same_seqno_replaces_the_value_type_too() {
     assert_eq!(tree.get(b"k", 6).expect("read"), None);
 }
 
+/// What the writer and the readers of the concurrency test share.
+#[derive(Clone)]
+struct Shared {
+    memtable: Arc<Memtable>,
+    /// How many keys of `order` the writer has inserted.
+    published: Arc<AtomicUsize>,
+    done: Arc<AtomicBool>,
+    order: Arc<Vec<u32>>,
+}
+
 /// Readers iterating while a writer inserts see every entry inserted before they started,
 /// in order and once each, from either end.
 #[test]
 fn iterators_during_inserts_see_everything_published_before_them_in_order() {
     const KEYS: u32 = 20_000;
-    let memtable = Arc::new(Memtable::new(0));
-    let published = Arc::new(AtomicUsize::new(0));
-    let done = Arc::new(AtomicBool::new(false));
-    // A fixed permutation of 0..KEYS: multiplying by 7919 permutes 0..20011 (a prime).
-    let order: Arc<Vec<u32>> = Arc::new(
-        (0..20_011u64)
-            .map(|i| (i * 7_919 % 20_011) as u32)
-            .filter(|k| *k < KEYS)
-            .collect(),
-    );
+    let shared = Shared {
+        memtable: Arc::new(Memtable::new(0)),
+        published: Arc::new(AtomicUsize::new(0)),
+        done: Arc::new(AtomicBool::new(false)),
+        // A fixed permutation of 0..KEYS: multiplying by 7919 permutes 0..20011 (a prime).
+        order: Arc::new(
+            (0..20_011u64)
+                .map(|i| (i * 7_919 % 20_011) as u32)
+                .filter(|k| *k < KEYS)
+                .collect(),
+        ),
+    };
 
     let writer = {
-        let (memtable, published, done, order) = (
-            memtable.clone(),
-            published.clone(),
-            done.clone(),
-            order.clone(),
-        );
+        let writer = shared.clone();
         std::thread::spawn(move || {
-            for (i, k) in order.iter().enumerate() {
-                memtable.insert(InternalValue::from_components(
+            for (i, k) in writer.order.iter().enumerate() {
+                writer.memtable.insert(InternalValue::from_components(
                     k.to_be_bytes().to_vec(),
                     b"v".to_vec(),
                     1,
                     ValueType::Value,
                 ));
-                published.store(i + 1, Ordering::Release);
+                writer.published.store(i + 1, Ordering::Release);
             }
-            done.store(true, Ordering::Release);
+            writer.done.store(true, Ordering::Release);
         })
     };
 
     let readers: Vec<_> = (0..2u32)
         .map(|reader| {
-            let (memtable, published, done, order) = (
-                memtable.clone(),
-                published.clone(),
-                done.clone(),
-                order.clone(),
-            );
+            let seen = shared.clone();
             std::thread::spawn(move || {
                 let mut passes = 0u32;
                 loop {
-                    let finished = done.load(Ordering::Acquire);
-                    let seen_before = published.load(Ordering::Acquire);
-                    let mut iter = memtable.iter();
+                    let finished = seen.done.load(Ordering::Acquire);
+                    let seen_before = seen.published.load(Ordering::Acquire);
+                    let mut iter = seen.memtable.iter();
                     let (mut front, mut back) = (Vec::new(), Vec::new());
                     let mut step = 0u32;
                     loop {
@@ -241,7 +243,7 @@ fn iterators_during_inserts_see_everything_published_before_them_in_order() {
                         front.windows(2).all(|w| w[0] < w[1]),
                         "iteration out of order or repeated"
                     );
-                    for k in &order[..seen_before] {
+                    for k in &seen.order[..seen_before] {
                         assert!(front.binary_search(k).is_ok(), "published key {k} missing");
                     }
                     passes += 1;
