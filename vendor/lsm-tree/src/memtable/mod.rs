@@ -98,8 +98,9 @@ impl Memtable {
         }
     }
 
-    // A panic while the lock is held cannot leave the map half-changed: BTreeMap's insert
-    // either completes or unwinds before linking, so a poisoned lock's data is still whole.
+    // Nothing run under the lock panics (comparing `InternalKey`s cannot), and std's BTreeMap
+    // stays a valid map even if something did, so a poisoned lock's data is still usable.
+    // Guards never outlive a method call, so no thread takes the lock while holding it.
     fn read_entries(&self) -> RwLockReadGuard<'_, Entries> {
         self.items.read().unwrap_or_else(PoisonError::into_inner)
     }
