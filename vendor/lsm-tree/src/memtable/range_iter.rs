@@ -42,42 +42,39 @@ impl<'a> MemtableRange<'a> {
         }
     }
 
+    /// Refills the (empty) front buffer from the low end of the unfetched range and moves that
+    /// end past it. A short chunk means nothing is left in between.
     fn fetch_front(&mut self) {
         let entries = self.memtable.read_entries();
-        let chunk = entries
+        self.front = entries
             .range((self.lower.clone(), self.upper.clone()))
             .take(CHUNK)
-            .map(|(key, value)| to_internal_value(key, value));
-        self.front.extend(chunk);
+            .map(|(key, value)| to_internal_value(key, value))
+            .collect();
         drop(entries);
-        match self.front.back() {
-            Some(last) if self.front.len() == CHUNK => {
-                self.lower = Bound::Excluded(last.key.clone());
-                self.drained = bounds_are_empty(&self.lower, &self.upper);
-            }
-            _ => self.drained = true,
+        let full = self.front.len() == CHUNK;
+        if let (true, Some(last)) = (full, self.front.back()) {
+            self.lower = Bound::Excluded(last.key.clone());
         }
+        self.drained = !full || bounds_are_empty(&self.lower, &self.upper);
     }
 
+    /// As `fetch_front`, from the high end into the back buffer (kept in ascending order).
     fn fetch_back(&mut self) {
         let entries = self.memtable.read_entries();
-        let chunk = entries
+        self.back = entries
             .range((self.lower.clone(), self.upper.clone()))
             .rev()
             .take(CHUNK)
-            .map(|(key, value)| to_internal_value(key, value));
-        let before = self.back.len();
-        for item in chunk {
-            self.back.push_front(item);
-        }
+            .map(|(key, value)| to_internal_value(key, value))
+            .collect();
         drop(entries);
-        match self.back.front() {
-            Some(first) if self.back.len() - before == CHUNK => {
-                self.upper = Bound::Excluded(first.key.clone());
-                self.drained = bounds_are_empty(&self.lower, &self.upper);
-            }
-            _ => self.drained = true,
+        self.back.make_contiguous().reverse();
+        let full = self.back.len() == CHUNK;
+        if let (true, Some(first)) = (full, self.back.front()) {
+            self.upper = Bound::Excluded(first.key.clone());
         }
+        self.drained = !full || bounds_are_empty(&self.lower, &self.upper);
     }
 }
 
