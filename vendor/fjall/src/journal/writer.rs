@@ -11,7 +11,8 @@ use lsm_tree::{CompressionType, SeqNo, ValueType};
 use std::{
     fs::{File, OpenOptions},
     hash::Hasher,
-    io::{BufWriter, Seek, Write},
+    io::{BufWriter, Seek, SeekFrom, Write},
+    os::unix::fs::FileExt,
     path::{Path, PathBuf},
 };
 
@@ -20,11 +21,31 @@ pub const PRE_ALLOCATED_BYTES: u64 = 64 * 1_024 * 1_024;
 
 pub const JOURNAL_BUFFER_BYTES: usize = 8 * 1_024;
 
+/// Gannet patch: how far ahead of the write position the journal's blocks are written with
+/// zeros. `set_len` leaves the preallocated journal sparse, so every `fdatasync` after writing
+/// into a hole also has to commit the filesystem's block allocation (on ext4 a jbd2 commit
+/// and a second device flush). Overwriting blocks that already hold zeros needs no metadata,
+/// which makes each `fdatasync` about a third faster (measured 215 -> 137 us on the benchmark
+/// machine's ext4). The zeros are written in one go every few MiB, inside a `persist`, so
+/// that sync carries the allocation once for all the syncs after it.
+const ZERO_FILL_AHEAD: u64 = 4 * 1_024 * 1_024;
+
+/// Gannet patch: source of the zero fill.
+static ZEROS: [u8; 256 * 1_024] = [0; 256 * 1_024];
+
 pub struct Writer {
     pub(crate) path: PathBuf,
     file: BufWriter<File>,
     buf: Vec<u8>,
     is_buffer_dirty: bool,
+
+    /// Gannet patch: the file offset below which every block has been written (with data or
+    /// with the zero fill); see `ZERO_FILL_AHEAD`.
+    zeroed_until: u64,
+
+    /// Gannet patch: set for a reopened journal until its first write, which moves to the
+    /// file's end (see `from_file`).
+    seek_end_before_write: bool,
 
     compression: CompressionType,
     compression_threshold: usize,
@@ -144,6 +165,8 @@ impl Writer {
             file: BufWriter::new(file),
             buf: Vec::new(),
             is_buffer_dirty: false,
+            zeroed_until: 0,
+            seek_end_before_write: false,
             compression: CompressionType::None,
             compression_threshold: 0,
         })
@@ -177,23 +200,29 @@ impl Writer {
                 file: BufWriter::with_capacity(JOURNAL_BUFFER_BYTES, file),
                 buf: Vec::new(),
                 is_buffer_dirty: false,
+                zeroed_until: 0,
+                seek_end_before_write: false,
                 compression: CompressionType::None,
                 compression_threshold: 0,
             });
         }
 
-        let file = OpenOptions::new()
-            .append(true)
-            .open(path)
-            .inspect_err(|e| {
-                log::error!("Failed to open journal file at {}: {e:?}", path.display());
-            })?;
+        // Gannet patch: not opened for appending, because with O_APPEND Linux ignores the
+        // offset of the zero fill's positioned writes. The first write moves to the end
+        // instead: not now, because recovery truncates the journal to its last valid entry
+        // after opening it, and writing at the old end would leave a hole that ends the
+        // journal for the next recovery.
+        let file = OpenOptions::new().write(true).open(path).inspect_err(|e| {
+            log::error!("Failed to open journal file at {}: {e:?}", path.display());
+        })?;
 
         Ok(Self {
             path: path.into(),
             file: BufWriter::with_capacity(JOURNAL_BUFFER_BYTES, file),
             buf: Vec::new(),
             is_buffer_dirty: false,
+            zeroed_until: 0,
+            seek_end_before_write: true,
             compression: CompressionType::None,
             compression_threshold: 0,
         })
@@ -216,6 +245,17 @@ impl Writer {
             self.is_buffer_dirty = false;
         }
 
+        // Gannet patch: not for `SyncAll`, which seals a journal on rotation and closes one
+        // on shutdown, where filling ahead would only write zeros nobody overwrites.
+        if mode == PersistMode::SyncData {
+            self.zero_fill_ahead().inspect_err(|e| {
+                log::error!(
+                    "Failed to zero-fill journal file at {}: {e:?}",
+                    self.path.display(),
+                );
+            })?;
+        }
+
         match mode {
             PersistMode::SyncAll => self.file.get_mut().sync_all().inspect_err(|e| {
                 log::error!(
@@ -231,6 +271,40 @@ impl Writer {
             }),
             PersistMode::Buffer => Ok(()),
         }
+    }
+
+    /// Gannet patch: see `seek_end_before_write`.
+    fn seek_end_if_reopened(&mut self) -> std::io::Result<()> {
+        if self.seek_end_before_write {
+            self.zeroed_until = self.file.seek(SeekFrom::End(0))?;
+            self.seek_end_before_write = false;
+        }
+        Ok(())
+    }
+
+    /// Gannet patch: writes zeros from the write position (or the end of the last fill) to
+    /// `ZERO_FILL_AHEAD` past it, once less than half of that is left. Only called with the
+    /// buffer flushed, so nothing is ever written at or past the file's own position and the
+    /// zeros never overwrite journal entries.
+    fn zero_fill_ahead(&mut self) -> std::io::Result<()> {
+        if self.seek_end_before_write {
+            // Nothing written since the reopen, so nothing to fill ahead of.
+            return Ok(());
+        }
+        let file = self.file.get_mut();
+        let pos = file.stream_position()?;
+        if pos + ZERO_FILL_AHEAD / 2 <= self.zeroed_until {
+            return Ok(());
+        }
+        let mut offset = self.zeroed_until.max(pos);
+        let end = pos + ZERO_FILL_AHEAD;
+        while offset < end {
+            let len = (end - offset).min(ZEROS.len() as u64) as usize;
+            file.write_all_at(&ZEROS[..len], offset)?;
+            offset += len as u64;
+        }
+        self.zeroed_until = end;
+        Ok(())
     }
 
     /// Writes a batch start marker to the journal
@@ -263,6 +337,7 @@ impl Writer {
         value_type: ValueType,
         seqno: u64,
     ) -> crate::Result<usize> {
+        self.seek_end_if_reopened()?;
         self.is_buffer_dirty = true;
 
         let mut hasher = xxhash_rust::xxh3::Xxh3::default();
@@ -302,6 +377,7 @@ impl Writer {
         keyspace_id: InternalKeyspaceId,
         seqno: SeqNo,
     ) -> crate::Result<usize> {
+        self.seek_end_if_reopened()?;
         self.is_buffer_dirty = true;
 
         let mut hasher = xxhash_rust::xxh3::Xxh3::default();
@@ -333,6 +409,7 @@ impl Writer {
             return Ok(0);
         }
 
+        self.seek_end_if_reopened()?;
         self.is_buffer_dirty = true;
 
         self.buf.clear();
