@@ -14,7 +14,7 @@ use gannet_model::names::check_table_name_or_arn;
 use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
-use crate::capacity::{CapacityReport, check_item_collection_metrics, read_units, write_units};
+use crate::capacity::{CapacityReport, collect_item_collection_metrics, read_units, write_units};
 use crate::catalog::TableMeta;
 use crate::database::{Database, storage_error};
 use crate::item_key::{storage_key_from_batch_item, storage_key_from_key};
@@ -30,15 +30,39 @@ const MAX_BATCH_GETS: usize = 100;
 const MAX_BATCH_GET_BYTES: usize = 16 * 1024 * 1024;
 const DUPLICATE_KEYS: &str = "Provided list of item keys contains duplicates";
 
+// The wordings of RequestItems' constraints are DynamoDB's as captured from it in 2026-10:
+// most are its newer validation's (member path, no echo of the value); an empty write list
+// for a table still has the older wording, echoing the map entry.
+
 fn check_request_items_shape(count: Option<usize>, violations: &mut ConstraintViolations) {
     match count {
         None => violations.null("requestItems"),
-        Some(0) => violations.invalid(
-            "{}",
-            "requestItems",
+        Some(0) => violations.invalid_unechoed(
+            "RequestItems",
             "Member must have length greater than or equal to 1",
         ),
         Some(_) => {}
+    }
+}
+
+/// A table name (or ARN) that fails its constraints is reported once for the whole map,
+/// echoing the map (`echo`), with every constraint a table name has.
+fn check_request_table_names<'a>(
+    names: impl IntoIterator<Item = &'a String>,
+    echo: impl FnOnce() -> String,
+    violations: &mut ConstraintViolations,
+) {
+    let any_invalid = names.into_iter().any(|name| {
+        let mut own = ConstraintViolations::new();
+        check_table_name_or_arn(name, "requestItems", &mut own);
+        !own.is_empty()
+    });
+    if any_invalid {
+        violations.invalid(
+            &echo(),
+            "requestItems",
+            "Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]",
+        );
     }
 }
 
@@ -47,30 +71,43 @@ impl Database {
         &self,
         input: BatchWriteItemInput,
     ) -> Result<BatchWriteItemOutput, Error> {
+        // DynamoDB answers BatchWriteItem's unknown enum values alone, ahead of any constraint
+        // on RequestItems (a malformed table name included); both enums in one message.
+        let mut violations = ConstraintViolations::new();
+        let capacity =
+            CapacityReport::collect(input.return_consumed_capacity.as_deref(), &mut violations);
+        collect_item_collection_metrics(
+            input.return_item_collection_metrics.as_deref(),
+            &mut violations,
+        );
+        violations.into_result()?;
         let mut violations = ConstraintViolations::new();
         check_request_items_shape(
             input.request_items.as_ref().map(BTreeMap::len),
             &mut violations,
         );
         if let Some(requests) = input.request_items.as_ref() {
+            check_request_table_names(
+                requests.keys(),
+                || java_echo_of_writes(requests),
+                &mut violations,
+            );
             for (table_name, writes) in requests {
-                check_table_name_or_arn(table_name, "requestItems.key", &mut violations);
-                if writes.is_empty() || writes.len() > MAX_BATCH_WRITES {
-                    violations.invalid_raw(
-                        &format!("'[{} write requests]'", writes.len()),
-                        &format!("requestItems.{table_name}.member"),
-                        if writes.is_empty() {
-                            "Member must have length greater than or equal to 1"
-                        } else {
-                            "Member must have length less than or equal to 25"
-                        },
+                if writes.is_empty() {
+                    violations.invalid(
+                        &format!("{{{table_name}=[]}}"),
+                        "requestItems",
+                        "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]",
+                    );
+                } else if writes.len() > MAX_BATCH_WRITES {
+                    violations.invalid_unechoed(
+                        &format!("RequestItems.{table_name}.member"),
+                        "Member must have length less than or equal to 25",
                     );
                 }
             }
         }
         violations.into_result()?;
-        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
-        check_item_collection_metrics(input.return_item_collection_metrics.as_deref())?;
         let requests = input.request_items.unwrap_or_default();
         if requests.values().map(Vec::len).sum::<usize>() > MAX_BATCH_WRITES {
             return Err(Error::validation(
@@ -186,18 +223,20 @@ impl Database {
             &mut violations,
         );
         if let Some(requests) = input.request_items.as_ref() {
+            check_request_table_names(
+                requests.keys(),
+                || serde_json::to_string(requests).unwrap_or_default(),
+                &mut violations,
+            );
             for (table_name, request) in requests {
-                check_table_name_or_arn(table_name, "requestItems.key", &mut violations);
-                let member = format!("requestItems.{table_name}.member.keys");
+                let member = format!("RequestItems.{table_name}.member.Keys");
                 match request.keys.as_ref().map(Vec::len) {
-                    None => violations.null(&member),
-                    Some(0) => violations.invalid_raw(
-                        "'[]'",
+                    None => violations.null(&format!("requestItems.{table_name}.member.keys")),
+                    Some(0) => violations.invalid_unechoed(
                         &member,
                         "Member must have length greater than or equal to 1",
                     ),
-                    Some(n) if n > MAX_BATCH_GETS => violations.invalid_raw(
-                        &format!("'[{n} keys]'"),
+                    Some(n) if n > MAX_BATCH_GETS => violations.invalid_unechoed(
                         &member,
                         "Member must have length less than or equal to 100",
                     ),
@@ -205,8 +244,11 @@ impl Database {
                 }
             }
         }
+        // BatchGetItem, unlike BatchWriteItem, reports an unknown ReturnConsumedCapacity
+        // together with RequestItems' constraints, after them.
+        let capacity =
+            CapacityReport::collect(input.return_consumed_capacity.as_deref(), &mut violations);
         violations.into_result()?;
-        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
         let requests = input.request_items.unwrap_or_default();
         if requests
             .values()
@@ -315,4 +357,50 @@ fn null_member(member: &str) -> Error {
         .into_result()
         .err()
         .unwrap_or_else(|| Error::validation(member.to_owned()))
+}
+
+/// RequestItems of a BatchWriteItem the way DynamoDB echoes it in a constraint message: its
+/// Java model's `toString`, with each item's values as their JSON.
+fn java_echo_of_writes(requests: &BTreeMap<String, Vec<WriteRequest>>) -> String {
+    let item = |item: &Item| {
+        let members: Vec<String> = item
+            .iter()
+            .map(|(name, value)| {
+                format!(
+                    "{name}={}",
+                    serde_json::to_string(value).unwrap_or_default()
+                )
+            })
+            .collect();
+        format!("{{{}}}", members.join(", "))
+    };
+    let tables: Vec<String> = requests
+        .iter()
+        .map(|(table, writes)| {
+            let writes: Vec<String> = writes
+                .iter()
+                .map(|write| {
+                    let put = write.put_request.as_ref().map_or("null".to_owned(), |put| {
+                        format!(
+                            "PutRequest(item={})",
+                            put.item.as_ref().map_or("null".to_owned(), item)
+                        )
+                    });
+                    let delete =
+                        write
+                            .delete_request
+                            .as_ref()
+                            .map_or("null".to_owned(), |delete| {
+                                format!(
+                                    "DeleteRequest(key={})",
+                                    delete.key.as_ref().map_or("null".to_owned(), item)
+                                )
+                            });
+                    format!("WriteRequest(putRequest={put}, deleteRequest={delete})")
+                })
+                .collect();
+            format!("{table}=[{}]", writes.join(", "))
+        })
+        .collect();
+    format!("{{{}}}", tables.join(", "))
 }

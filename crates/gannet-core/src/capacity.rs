@@ -3,6 +3,7 @@
 
 use gannet_model::Error;
 use gannet_model::api::{Capacity, ConsumedCapacity};
+use gannet_model::error::ConstraintViolations;
 
 /// Parsed ReturnConsumedCapacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,23 +16,44 @@ pub enum CapacityReport {
 /// ReturnItemCollectionMetrics must be SIZE or NONE. Metrics are answered only for tables with
 /// local secondary indexes, which Gannet does not have yet, so only the value is checked.
 pub fn check_item_collection_metrics(value: Option<&str>) -> Result<(), Error> {
-    match value {
-        None | Some("SIZE" | "NONE") => Ok(()),
-        Some(other) => Err(Error::Validation(format!(
-            "1 validation error detected: Value '{other}' at 'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]"
-        ))),
+    let mut violations = ConstraintViolations::new();
+    collect_item_collection_metrics(value, &mut violations);
+    violations.into_result()
+}
+
+/// As `check_item_collection_metrics`, into a request's other member violations (batches and
+/// transactions report every failing member in one message).
+pub fn collect_item_collection_metrics(value: Option<&str>, violations: &mut ConstraintViolations) {
+    if let Some(other) = value.filter(|v| !matches!(*v, "SIZE" | "NONE")) {
+        violations.invalid(
+            other,
+            "returnItemCollectionMetrics",
+            "Member must satisfy enum value set: [SIZE, NONE]",
+        );
     }
 }
 
 impl CapacityReport {
     pub fn parse(value: Option<&str>) -> Result<CapacityReport, Error> {
+        let mut violations = ConstraintViolations::new();
+        let report = Self::collect(value, &mut violations);
+        violations.into_result().map(|()| report)
+    }
+
+    /// As `parse`, into a request's other member violations; `None` when invalid.
+    pub fn collect(value: Option<&str>, violations: &mut ConstraintViolations) -> CapacityReport {
         match value {
-            None | Some("NONE") => Ok(CapacityReport::None),
-            Some("TOTAL") => Ok(CapacityReport::Total),
-            Some("INDEXES") => Ok(CapacityReport::Indexes),
-            Some(other) => Err(Error::Validation(format!(
-                "1 validation error detected: Value '{other}' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]"
-            ))),
+            None | Some("NONE") => CapacityReport::None,
+            Some("TOTAL") => CapacityReport::Total,
+            Some("INDEXES") => CapacityReport::Indexes,
+            Some(other) => {
+                violations.invalid(
+                    other,
+                    "returnConsumedCapacity",
+                    "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]",
+                );
+                CapacityReport::None
+            }
         }
     }
 

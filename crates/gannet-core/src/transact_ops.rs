@@ -21,7 +21,7 @@ use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
 use crate::capacity::{
-    CapacityReport, UnitsInRequestOrder, check_item_collection_metrics, read_units, write_units,
+    CapacityReport, UnitsInRequestOrder, collect_item_collection_metrics, read_units, write_units,
 };
 use crate::catalog::TableMeta;
 use crate::database::{Database, storage_error};
@@ -118,9 +118,14 @@ impl Database {
                 },
             );
         }
+        // Every failing member in one message, in this order (captured from DynamoDB).
+        let capacity =
+            CapacityReport::collect(input.return_consumed_capacity.as_deref(), &mut violations);
+        collect_item_collection_metrics(
+            input.return_item_collection_metrics.as_deref(),
+            &mut violations,
+        );
         violations.into_result()?;
-        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
-        check_item_collection_metrics(input.return_item_collection_metrics.as_deref())?;
         // A replay must match the whole request: "a change in other parameters" under the
         // same token is a mismatch.
         let request_fingerprint = fingerprint(&format!(
@@ -443,8 +448,9 @@ impl Database {
             ),
             Some(_) => {}
         }
+        let capacity =
+            CapacityReport::collect(input.return_consumed_capacity.as_deref(), &mut violations);
         violations.into_result()?;
-        let capacity = CapacityReport::parse(input.return_consumed_capacity.as_deref())?;
         let mut reads = Vec::new();
         for (index, item) in input
             .transact_items

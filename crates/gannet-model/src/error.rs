@@ -176,6 +176,14 @@ impl ConstraintViolations {
         ));
     }
 
+    /// A violation in the wording of DynamoDB's newer validation, which names the member by
+    /// its wire path and does not echo the value (`Value at 'RequestItems.t.member' …`).
+    pub fn invalid_unechoed(&mut self, member: &str, constraint: &str) {
+        self.messages.push(format!(
+            "Value at '{member}' failed to satisfy constraint: {constraint}"
+        ));
+    }
+
     pub fn is_empty(&self) -> bool {
         self.messages.is_empty()
     }
