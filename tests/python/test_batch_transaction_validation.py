@@ -104,3 +104,110 @@ def test_batch_request_items_constraint_wording(ddb_raw, table):
     assert re.fullmatch(
         r"1 validation error detected: Value '\{bad!name=\[WriteRequest\(putRequest=PutRequest\(item=\{pk=.+\}.*\)\]\}'"
         r" at 'requestItems' " + re.escape(NAME_CONSTRAINT), message), message
+
+
+def test_transact_write_members_are_reported_together_before_anything_else(ddb_raw, table):
+    def write(items, **kw):
+        return lambda: ddb_raw.transact_write_items(TransactItems=items, **kw)
+
+    def put(pk, table_name=table):
+        return {"Put": {"TableName": table_name, "Item": key(pk)}}
+
+    assert refused(write([put("t1")], ReturnConsumedCapacity="BOGUS")) == one(RCC)
+    assert refused(write([put("t2")], ReturnItemCollectionMetrics="BOGUS2")) == one(RICM)
+    assert refused(write([put("t3")], ReturnConsumedCapacity="BOGUS", ReturnItemCollectionMetrics="BOGUS2")) \
+        == f"2 validation errors detected: {RCC}; {RICM}"
+    assert refused(write([put("a", "no_such_table_tv")], ReturnConsumedCapacity="BOGUS")) == one(RCC)
+    assert refused(write([put("dup"), {"Delete": {"TableName": table, "Key": key("dup")}}],
+                         ReturnConsumedCapacity="BOGUS")) == one(RCC)
+    token = "x" * 37
+    token_error = (f"Value '{token}' at 'clientRequestToken' failed to satisfy constraint: "
+                   "Member must have length less than or equal to 36")
+    assert refused(write([put("tok")], ClientRequestToken=token)) == one(token_error)
+    assert refused(write([put("tok")], ClientRequestToken=token, ReturnConsumedCapacity="BOGUS")) \
+        == f"2 validation errors detected: {token_error}; {RCC}"
+    assert_absent(ddb_raw, table, "t1", "t2", "t3", "dup", "tok")
+
+
+def test_transact_write_checks_every_action_before_looking_up_tables(ddb_raw, table):
+    def write(*items):
+        return lambda: ddb_raw.transact_write_items(TransactItems=list(items))
+
+    missing = {"Put": {"TableName": "no_such_table_tv", "Item": key("a")}}
+    malformed = {"ConditionCheck": {"TableName": table, "Key": key("cc"),
+                                    "ConditionExpression": "attribute_not_exists("}}
+    syntax = 'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "("'
+    assert refused(write(missing, malformed)) == syntax
+
+    deep = {"S": "leaf"}
+    for _ in range(32):
+        deep = {"M": {"n": deep}}
+    too_deep = {"Put": {"TableName": table, "Item": {**key("deep"), "data": deep}}}
+    nesting = ("Nesting Levels have exceeded supported limits: Attributes in the item have nested "
+               "levels beyond supported limit")
+    assert refused(write(malformed, too_deep)) == syntax
+    assert refused(write(too_deep, malformed)) == nesting
+
+    unused = {"ConditionCheck": {"TableName": table, "Key": key("cc"),
+                                 "ConditionExpression": "attribute_not_exists(pk)",
+                                 "ExpressionAttributeValues": {":v": {"S": "x"}}}}
+    unused_error = "Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}"
+    assert refused(write(missing, unused)) == unused_error
+    assert refused(write(unused, missing)) == unused_error
+    # Ahead of the duplicate target too (both actions name item "cc").
+    assert refused(write({"Put": {"TableName": table, "Item": key("cc")}}, unused)) == unused_error
+    assert_absent(ddb_raw, table, "cc", "deep")
+
+
+@pytest.mark.parametrize("action, reason", [
+    ({"Put": {"Item": {"pk": {"N": "5"}}}},
+     "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N"),
+    ({"Put": {"Item": {"pk": {"L": [{"S": "x"}]}}}},
+     "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: L"),
+    ({"Update": {"Key": {"pk": {"N": "5"}}, "UpdateExpression": "SET a = :v",
+                 "ExpressionAttributeValues": {":v": {"S": "x"}}}}, SCHEMA_MISMATCH),
+    ({"Delete": {"Key": {"pk": {"L": [{"S": "x"}]}}}}, SCHEMA_MISMATCH),
+    ({"ConditionCheck": {"Key": {"pk": {"N": "5"}}, "ConditionExpression": "attribute_not_exists(pk)"}},
+     SCHEMA_MISMATCH),
+])
+def test_transact_write_key_of_the_wrong_shape_cancels(ddb_raw, table, action, reason):
+    (kind, body), = action.items()
+    with pytest.raises(ClientError) as e:
+        ddb_raw.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": key("fine")}},
+            {kind: {"TableName": table, **body}},
+        ])
+    assert_error(e, "TransactionCanceledException", f"{CANCELLED} [None, ValidationError]")
+    assert e.value.response["CancellationReasons"] == [
+        {"Code": "None"}, {"Code": "ValidationError", "Message": reason}]
+    assert_absent(ddb_raw, table, "fine")
+
+
+@pytest.mark.parametrize("action", [
+    {"Put": {"Item": {"pk": {"S": ""}}}},
+    {"Update": {"Key": {"pk": {"S": ""}}, "UpdateExpression": "SET a = :v",
+                "ExpressionAttributeValues": {":v": {"S": "x"}}}},
+    {"Delete": {"Key": {"pk": {"S": ""}}}},
+    {"ConditionCheck": {"Key": {"pk": {"S": ""}}, "ConditionExpression": "attribute_not_exists(pk)"}},
+])
+def test_transact_write_empty_key_value_is_refused(ddb_raw, table, action):
+    (kind, body), = action.items()
+    assert refused(lambda: ddb_raw.transact_write_items(
+        TransactItems=[{kind: {"TableName": table, **body}}])) == EMPTY_KEY
+
+
+def test_transact_get_validation_order_and_key_shape(ddb_raw, table):
+    def read(*gets, **kw):
+        return lambda: ddb_raw.transact_get_items(TransactItems=[{"Get": g} for g in gets], **kw)
+
+    here = {"TableName": table, "Key": key("a")}
+    assert refused(read(here, ReturnConsumedCapacity="BOGUS")) == one(RCC)
+    assert refused(read({"TableName": "no_such_table_tv", "Key": key("a")}, ReturnConsumedCapacity="BOGUS")) \
+        == one(RCC)
+    assert refused(read(here, here, ReturnConsumedCapacity="BOGUS")) == one(RCC)
+    assert refused(read({"TableName": table, "Key": key("a"), "ProjectionExpression": "!!!"})) \
+        == 'Invalid ProjectionExpression: Syntax error; token: "!", near: "!!"'
+    with pytest.raises(ClientError) as e:
+        read({"TableName": table, "Key": {}})()
+    assert_error(e, "TransactionCanceledException", f"{CANCELLED} [ValidationError]")
+    assert e.value.response["CancellationReasons"] == [{"Code": "ValidationError", "Message": SCHEMA_MISMATCH}]

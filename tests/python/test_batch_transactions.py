@@ -744,7 +744,10 @@ def test_transact_get_items_errors(ddb, table):
     assert_error(e, "ResourceNotFoundException", NOT_FOUND)
     with pytest.raises(ClientError) as e:
         ddb.transact_get_items(TransactItems=[{"Get": {"TableName": table, "Key": {"nope": {"S": "a"}}}}])
-    assert_error(e, "ValidationException", contains="The provided key element does not match the schema")
+    # A key that does not fit the schema cancels the read (DynamoDB's answer for an empty Key).
+    assert_error(e, "TransactionCanceledException", cancelled_message("ValidationError"))
+    assert e.value.response["CancellationReasons"] == [
+        {"Code": "ValidationError", "Message": "The provided key element does not match the schema"}]
 
 
 # --- concurrency -------------------------------------------------------------------------------

@@ -39,23 +39,45 @@ pub fn storage_key_from_item(
     primary_key: &PrimaryKey,
     item: &Item,
 ) -> Result<Vec<u8>, Error> {
-    key_from_item(
-        table_id,
-        primary_key,
-        item,
-        |attribute, value| match value {
-            None => Error::Validation(format!(
-                "One or more parameter values were invalid: Missing the key {} in the item",
-                attribute.name
-            )),
-            Some(value) => Error::Validation(format!(
-                "One or more parameter values were invalid: Type mismatch for key {} expected: {} actual: {}",
-                attribute.name,
-                attribute.ty.as_str(),
-                value.type_name()
-            )),
-        },
-    )
+    key_from_item(table_id, primary_key, item, put_key_mismatch)
+}
+
+/// PutItem's words for a key attribute that is missing (`None`) or of the wrong type.
+fn put_key_mismatch(attribute: &KeyAttribute, value: Option<&AttributeValue>) -> Error {
+    match value {
+        None => Error::Validation(format!(
+            "One or more parameter values were invalid: Missing the key {} in the item",
+            attribute.name
+        )),
+        Some(value) => Error::Validation(format!(
+            "One or more parameter values were invalid: Type mismatch for key {} expected: {} actual: {}",
+            attribute.name,
+            attribute.ty.as_str(),
+            value.type_name()
+        )),
+    }
+}
+
+/// What is wrong with the shape of `item`'s key for a Put, whatever the key values are: a key
+/// attribute missing or of the wrong type (PutItem's words). Transactions cancel on these
+/// instead of refusing the request.
+pub fn item_key_shape_error(primary_key: &PrimaryKey, item: &Item) -> Option<Error> {
+    primary_key.attributes().find_map(|attribute| {
+        let value = item.get(&attribute.name);
+        (value.and_then(scalar_type) != Some(attribute.ty))
+            .then(|| put_key_mismatch(attribute, value))
+    })
+}
+
+/// What is wrong with the shape of a `Key` member, whatever its values: other attributes than
+/// the key's, or a key attribute of the wrong type.
+pub fn key_shape_error(primary_key: &PrimaryKey, key: &Item) -> Option<Error> {
+    let expected = 1 + usize::from(primary_key.range.is_some());
+    let fits = key.len() == expected
+        && primary_key
+            .attributes()
+            .all(|attribute| key.get(&attribute.name).and_then(scalar_type) == Some(attribute.ty));
+    (!fits).then(|| Error::validation(KEY_MISMATCH))
 }
 
 /// The storage key of `item` for a BatchWriteItem PutRequest: as for PutItem, but DynamoDB

@@ -26,10 +26,13 @@ use crate::capacity::{
 use crate::catalog::TableMeta;
 use crate::database::{Database, storage_error};
 use crate::idempotency::{TokenDecision, encode_applied};
-use crate::item_key::{key_attributes, storage_key_from_item, storage_key_from_key};
+use crate::item_key::{
+    item_key_shape_error, key_attributes, key_shape_error, storage_key_from_item,
+    storage_key_from_key,
+};
 use crate::key_locks::TRANSACTION_ONGOING;
 use crate::keys::token_key;
-use crate::request_expressions::{ExpressionMembers, parse_expressions};
+use crate::request_expressions::{ExpressionMembers, ParsedExpressions, parse_expressions};
 use crate::stored_item::{
     check_item_limits, decode_stored_item, encode_stored_item, stored_item_size,
 };
@@ -136,12 +139,26 @@ impl Database {
         ));
         let items = input.transact_items.unwrap_or_default();
 
-        let mut plan = Vec::with_capacity(items.len());
+        // Every action's members and expressions are checked before any table is looked up:
+        // DynamoDB reports a malformed expression on a later action ahead of a missing table
+        // on an earlier one.
+        let actions = items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| {
+                let (member, op) = one_operation(item)?;
+                check_write_action(index, member, op)
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let action_count = actions.len();
+        let mut plan = Vec::with_capacity(action_count);
         let mut seen = BTreeSet::new();
         let mut written_bytes = 0usize;
-        for (index, item) in items.into_iter().enumerate() {
-            let (member, op) = one_operation(item)?;
-            let planned = self.plan_write(index, member, op)?;
+        for (index, action) in actions.into_iter().enumerate() {
+            let planned = match self.plan_write(action)? {
+                Ok(planned) => planned,
+                Err(reason) => return Err(action_cancellation(action_count, index, reason)),
+            };
             if let WriteKind::Put(item) = &planned.kind {
                 written_bytes += item_size(item);
             }
@@ -335,65 +352,24 @@ impl Database {
         Ok(sizes)
     }
 
-    fn plan_write(
-        &self,
-        index: usize,
-        member: &'static str,
-        op: TransactWriteOperation,
-    ) -> Result<PlannedWrite, Error> {
-        let prefix = format!("transactItems.{}.member.{member}", index + 1);
-        let mut violations = ConstraintViolations::new();
-        if op.table_name.is_none() {
-            violations.null(&format!("{prefix}.tableName"));
-        }
-        match member {
-            "put" if op.item.is_none() => violations.null(&format!("{prefix}.item")),
-            "delete" | "update" | "conditionCheck" if op.key.is_none() => {
-                violations.null(&format!("{prefix}.key"))
-            }
-            _ => {}
-        }
-        if member == "update" && op.update_expression.is_none() {
-            violations.null(&format!("{prefix}.updateExpression"));
-        }
-        if member == "conditionCheck" && op.condition_expression.is_none() {
-            violations.null(&format!("{prefix}.conditionExpression"));
-        }
-        let return_old_on_failure = match op.return_values_on_condition_check_failure.as_deref() {
-            None | Some("NONE") => false,
-            Some("ALL_OLD") => true,
-            Some(other) => {
-                violations.invalid(
-                    other,
-                    &format!("{prefix}.returnValuesOnConditionCheckFailure"),
-                    "Member must satisfy enum value set: [ALL_OLD, NONE]",
-                );
-                false
-            }
-        };
-        violations.into_result()?;
-        let allowed: &'static [&'static str] = if member == "update" {
-            &["UpdateExpression", "ConditionExpression"]
-        } else {
-            &["ConditionExpression"]
-        };
-        let parsed = parse_expressions(
-            ExpressionMembers {
-                names: op.expression_attribute_names.as_ref(),
-                values: op.expression_attribute_values.as_ref(),
-                condition: op.condition_expression.as_deref(),
-                update: op.update_expression.as_deref(),
-                allowed,
-                ..Default::default()
-            },
-            &[],
-        )?;
+    /// The action's table and key. `Ok(Err(reason))` for a key that does not fit the table's
+    /// key schema, which DynamoDB reports as the action's `ValidationError` cancellation
+    /// reason, not as a refused request (an empty key value is still refused).
+    fn plan_write(&self, action: CheckedWrite) -> Result<Result<PlannedWrite, String>, Error> {
+        let CheckedWrite {
+            member,
+            op,
+            parsed,
+            return_old_on_failure,
+        } = action;
         let table = self.table_for_items(op.table_name.as_deref().unwrap_or_default())?;
         let (storage_key, key, kind) = match member {
             "put" => {
                 let item = op.item.unwrap_or_default();
+                if let Some(mismatch) = item_key_shape_error(&table.primary_key, &item) {
+                    return Ok(Err(mismatch.to_string()));
+                }
                 let storage_key = storage_key_from_item(table.id, &table.primary_key, &item)?;
-                check_item_limits(&item)?;
                 (
                     storage_key,
                     key_attributes(&table.primary_key, &item),
@@ -402,6 +378,9 @@ impl Database {
             }
             _ => {
                 let key = op.key.unwrap_or_default();
+                if let Some(mismatch) = key_shape_error(&table.primary_key, &key) {
+                    return Ok(Err(mismatch.to_string()));
+                }
                 let storage_key = storage_key_from_key(table.id, &table.primary_key, &key)?;
                 let kind = match (member, parsed.update) {
                     ("update", Some(update)) => {
@@ -419,14 +398,14 @@ impl Database {
                 (storage_key, key, kind)
             }
         };
-        Ok(PlannedWrite {
+        Ok(Ok(PlannedWrite {
             table,
             key,
             storage_key,
             kind,
             condition: parsed.condition,
             return_old_on_failure,
-        })
+        }))
     }
 
     pub fn transact_get_items(
@@ -451,7 +430,8 @@ impl Database {
         let capacity =
             CapacityReport::collect(input.return_consumed_capacity.as_deref(), &mut violations);
         violations.into_result()?;
-        let mut reads = Vec::new();
+        // As for writes: every Get's members and expression first, then tables and keys.
+        let mut gets = Vec::new();
         for (index, item) in input
             .transact_items
             .unwrap_or_default()
@@ -482,10 +462,18 @@ impl Database {
                 },
                 &[],
             )?;
+            gets.push((get, parsed.projection));
+        }
+        let get_count = gets.len();
+        let mut reads = Vec::with_capacity(get_count);
+        for (index, (get, projection)) in gets.into_iter().enumerate() {
             let table = self.table_for_items(get.table_name.as_deref().unwrap_or_default())?;
-            let storage_key =
-                storage_key_from_key(table.id, &table.primary_key, &get.key.unwrap_or_default())?;
-            reads.push((table, storage_key, parsed.projection));
+            let key = get.key.unwrap_or_default();
+            if let Some(mismatch) = key_shape_error(&table.primary_key, &key) {
+                return Err(action_cancellation(get_count, index, mismatch.to_string()));
+            }
+            let storage_key = storage_key_from_key(table.id, &table.primary_key, &key)?;
+            reads.push((table, storage_key, projection));
         }
         let keys: Vec<&[u8]> = reads.iter().map(|(_, key, _)| key.as_slice()).collect();
         // Holding every item's shared lock while reading gives one consistent view across them.
@@ -525,6 +513,88 @@ struct TokenWrites {
     record: (Vec<u8>, Vec<u8>),
     /// Records of applications whose window has passed.
     expired: Vec<Vec<u8>>,
+}
+
+/// An action whose members and expressions have been checked, not yet its table or key.
+struct CheckedWrite {
+    member: &'static str,
+    op: TransactWriteOperation,
+    parsed: ParsedExpressions,
+    return_old_on_failure: bool,
+}
+
+fn check_write_action(
+    index: usize,
+    member: &'static str,
+    op: TransactWriteOperation,
+) -> Result<CheckedWrite, Error> {
+    let prefix = format!("transactItems.{}.member.{member}", index + 1);
+    let mut violations = ConstraintViolations::new();
+    if op.table_name.is_none() {
+        violations.null(&format!("{prefix}.tableName"));
+    }
+    match member {
+        "put" if op.item.is_none() => violations.null(&format!("{prefix}.item")),
+        "delete" | "update" | "conditionCheck" if op.key.is_none() => {
+            violations.null(&format!("{prefix}.key"))
+        }
+        _ => {}
+    }
+    if member == "update" && op.update_expression.is_none() {
+        violations.null(&format!("{prefix}.updateExpression"));
+    }
+    if member == "conditionCheck" && op.condition_expression.is_none() {
+        violations.null(&format!("{prefix}.conditionExpression"));
+    }
+    let return_old_on_failure = match op.return_values_on_condition_check_failure.as_deref() {
+        None | Some("NONE") => false,
+        Some("ALL_OLD") => true,
+        Some(other) => {
+            violations.invalid(
+                other,
+                &format!("{prefix}.returnValuesOnConditionCheckFailure"),
+                "Member must satisfy enum value set: [ALL_OLD, NONE]",
+            );
+            false
+        }
+    };
+    violations.into_result()?;
+    let allowed: &'static [&'static str] = if member == "update" {
+        &["UpdateExpression", "ConditionExpression"]
+    } else {
+        &["ConditionExpression"]
+    };
+    let parsed = parse_expressions(
+        ExpressionMembers {
+            names: op.expression_attribute_names.as_ref(),
+            values: op.expression_attribute_values.as_ref(),
+            condition: op.condition_expression.as_deref(),
+            update: op.update_expression.as_deref(),
+            allowed,
+            ..Default::default()
+        },
+        &[],
+    )?;
+    // A Put's item limits (nesting, size) are checked here too: DynamoDB reports a too deep
+    // item on an earlier action ahead of a malformed expression on a later one.
+    if let Some(item) = op.item.as_ref() {
+        check_item_limits(item)?;
+    }
+    Ok(CheckedWrite {
+        member,
+        op,
+        parsed,
+        return_old_on_failure,
+    })
+}
+
+/// A transaction cancelled before it ran because action `index` was invalid.
+fn action_cancellation(len: usize, index: usize, message: String) -> Error {
+    let mut reasons = vec![CancellationReason::none(); len];
+    if let Some(reason) = reasons.get_mut(index) {
+        *reason = CancellationReason::new("ValidationError", &message);
+    }
+    Error::TransactionCanceled { reasons }
 }
 
 fn conflict_cancellation(len: usize, conflict: usize) -> Error {

@@ -2498,3 +2498,68 @@ async fn batch_writes_racing_transactions_come_back_unprocessed() {
         assert_eq!(num(&it, "batch"), batches as i64, "k{i}");
     }
 }
+
+/// A key of the wrong shape cancels a transaction with a `ValidationError` reason (DynamoDB's
+/// answer, captured 2026-10) instead of refusing it; an empty key value is still refused.
+#[tokio::test]
+async fn transaction_key_of_the_wrong_shape_cancels() {
+    let (_server, c) = setup().await;
+    let res = c
+        .transact_write_items()
+        .transact_items(w_put(tx_put("plain", key1("fine"))))
+        .transact_items(w_put(tx_put("plain", item(&[("pk", n("5"))]))))
+        .send()
+        .await;
+    let (message, reasons) = cancelled(res);
+    assert_eq!(message, cancelled_message(&["None", "ValidationError"]));
+    assert_eq!(codes(&reasons), ["None", "ValidationError"]);
+    assert_eq!(
+        reasons[1].message(),
+        Some(
+            "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N"
+        )
+    );
+    let res = c
+        .transact_write_items()
+        .transact_items(w_delete(tx_delete("ranged", key1("r"))))
+        .send()
+        .await;
+    let (_, reasons) = cancelled(res);
+    assert_eq!(codes(&reasons), ["ValidationError"]);
+    assert_eq!(
+        reasons[0].message(),
+        Some("The provided key element does not match the schema")
+    );
+    assert_eq!(get(&c, "plain", key1("fine")).await, None);
+
+    let res = c
+        .transact_write_items()
+        .transact_items(w_put(tx_put("plain", key1(""))))
+        .send()
+        .await;
+    assert_err(
+        res,
+        VALIDATION,
+        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk",
+    );
+
+    let res = c
+        .transact_get_items()
+        .transact_items(t_get("plain", key1("a"), None))
+        .transact_items(t_get("ranged", key1("r"), None))
+        .send()
+        .await;
+    match res {
+        Err(SdkError::ServiceError(ctx)) => match ctx.into_err() {
+            TransactGetItemsError::TransactionCanceledException(e) => {
+                assert_eq!(
+                    e.message(),
+                    Some(cancelled_message(&["None", "ValidationError"]).as_str())
+                );
+                assert_eq!(codes(e.cancellation_reasons()), ["None", "ValidationError"]);
+            }
+            other => panic!("expected TransactionCanceledException, got {other:?}"),
+        },
+        other => panic!("expected TransactionCanceledException, got {other:?}"),
+    }
+}
