@@ -81,6 +81,13 @@ impl Database {
             &mut violations,
         );
         violations.into_result()?;
+        if input.request_items.as_ref().is_some_and(BTreeMap::is_empty) {
+            // BatchGetItem moved to the newer wording for this in 2026-09; nearly every region
+            // still answers BatchWriteItem's with this sentence.
+            return Err(Error::validation(
+                "The requestItems parameter is required for BatchWriteItem",
+            ));
+        }
         let mut violations = ConstraintViolations::new();
         check_request_items_shape(
             input.request_items.as_ref().map(BTreeMap::len),
