@@ -213,3 +213,49 @@ def test_transact_get_validation_order_and_key_shape(ddb_raw, table):
         read({"TableName": table, "Key": {}})()
     assert_error(e, "TransactionCanceledException", f"{CANCELLED} [ValidationError]")
     assert e.value.response["CancellationReasons"] == [{"Code": "ValidationError", "Message": SCHEMA_MISMATCH}]
+
+
+NESTING = ("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+           "beyond supported limit")
+
+
+def nested(depth: int) -> dict:
+    value = {"S": "leaf"}
+    for _ in range(depth):
+        value = {"M": {"n": value}}
+    return value
+
+
+def test_an_empty_attribute_name_is_refused_on_every_put_surface(ddb_raw, table):
+    item = {**key("named"), "": {"S": "x"}}
+    assert refused(lambda: ddb_raw.put_item(TableName=table, Item=item)) == "Empty attribute name"
+    assert refused(lambda: ddb_raw.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": item}}]})) \
+        == "Empty attribute name"
+    assert refused(lambda: ddb_raw.transact_write_items(
+        TransactItems=[{"Put": {"TableName": table, "Item": item}}])) == "Empty attribute name"
+    assert_absent(ddb_raw, table, "named")
+
+
+def test_transact_write_reports_the_first_action_s_problem(ddb_raw, table):
+    """Actions are checked one at a time in request order, before any table is looked up; a
+    later action's problem never beats an earlier one's (DynamoDB, ten regions, 2026-10)."""
+    absent = "no_such_table_deep"
+
+    def write(*items):
+        return lambda: ddb_raw.transact_write_items(TransactItems=list(items))
+
+    deep_item = {"Put": {"TableName": absent, "Item": {**key("b"), "d": nested(40)}}}
+    empty_name = {"Put": {"TableName": absent, "Item": {**key("a"), "": {"S": "x"}}}}
+    assert refused(write(deep_item, empty_name)) == NESTING
+    assert refused(write(empty_name, deep_item)) == "Empty attribute name"
+    # A Key value nested too deep is refused before a later action's expressions are read.
+    deep_key = {"Delete": {"TableName": absent, "Key": {"pk": nested(40)}}}
+    bad_condition = {"Put": {"TableName": absent, "Item": key("a"), "ConditionExpression": "a = = b"}}
+    assert refused(write(deep_key, bad_condition)) == NESTING
+    unused = {"Update": {"TableName": absent, "Key": key("a"), "UpdateExpression": "SET a = :v",
+                         "ExpressionAttributeValues": {":v": {"S": "x"}, ":u": {"S": "y"}}}}
+    deep_check = {"ConditionCheck": {"TableName": absent, "Key": {"pk": nested(40)},
+                                     "ConditionExpression": "attribute_exists(a)"}}
+    assert refused(write(deep_check, unused)) == NESTING
+    assert refused(write(unused, deep_check)) \
+        == "Value provided in ExpressionAttributeValues unused in expressions: keys: {:u}"

@@ -15,8 +15,8 @@ use gannet_model::api::{
     TransactWriteItemsInput, TransactWriteItemsOutput, TransactWriteOperation,
 };
 use gannet_model::error::ConstraintViolations;
-use gannet_model::limits::MAX_ITEM_SIZE;
-use gannet_model::size::item_size;
+use gannet_model::limits::{MAX_ITEM_SIZE, MAX_NESTED_CONTAINERS, TOO_DEEP};
+use gannet_model::size::{item_size, nested_containers};
 use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
@@ -579,6 +579,14 @@ fn check_write_action(
     // item on an earlier action ahead of a malformed expression on a later one.
     if let Some(item) = op.item.as_ref() {
         check_item_limits(item)?;
+    }
+    // So is a Key value nested too deep (it cannot fit a key schema either, but the depth is
+    // reported first, as a refusal rather than a cancellation).
+    if op.key.as_ref().is_some_and(|key| {
+        key.values()
+            .any(|v| nested_containers(v) > MAX_NESTED_CONTAINERS)
+    }) {
+        return Err(Error::validation(TOO_DEEP));
     }
     Ok(CheckedWrite {
         member,

@@ -2563,3 +2563,30 @@ async fn transaction_key_of_the_wrong_shape_cancels() {
         other => panic!("expected TransactionCanceledException, got {other:?}"),
     }
 }
+
+/// An attribute named "" is refused wherever an item is written whole.
+#[tokio::test]
+async fn empty_attribute_name_is_refused() {
+    let (_server, c) = setup().await;
+    let named = item(&[("pk", s("named")), ("", s("x"))]);
+    let res = c
+        .put_item()
+        .table_name("plain")
+        .set_item(Some(named.clone()))
+        .send()
+        .await;
+    assert_err(res, VALIDATION, "Empty attribute name");
+    let res = c
+        .batch_write_item()
+        .request_items("plain", vec![put_req(named.clone())])
+        .send()
+        .await;
+    assert_err(res, VALIDATION, "Empty attribute name");
+    let res = c
+        .transact_write_items()
+        .transact_items(w_put(tx_put("plain", named)))
+        .send()
+        .await;
+    assert_err(res, VALIDATION, "Empty attribute name");
+    assert_eq!(get(&c, "plain", key1("named")).await, None);
+}
