@@ -207,6 +207,9 @@ def test_transact_get_validation_order_and_key_shape(ddb_raw, table):
     assert refused(read({"TableName": "no_such_table_tv", "Key": key("a")}, ReturnConsumedCapacity="BOGUS")) \
         == one(RCC)
     assert refused(read(here, here, ReturnConsumedCapacity="BOGUS")) == one(RCC)
+    # The same item twice is refused (recorded from DynamoDB without its words; these are
+    # TransactWriteItems').
+    assert refused(read(here, here)) == "Transaction request cannot include multiple operations on one item"
     assert refused(read({"TableName": table, "Key": key("a"), "ProjectionExpression": "!!!"})) \
         == 'Invalid ProjectionExpression: Syntax error; token: "!", near: "!!"'
     with pytest.raises(ClientError) as e:

@@ -712,6 +712,7 @@ def test_client_request_token_of_a_cancelled_transaction_is_free_again(ddb, tabl
 def test_transact_get_items_projections_and_missing_items(ddb, two_tables):
     plain, ranged = two_tables
     ddb.put_item(TableName=plain, Item={"pk": {"S": "a"}, "x": {"N": "1"}, "y": {"M": {"z": {"S": "deep"}, "w": {"N": "2"}}}})
+    ddb.put_item(TableName=plain, Item={"pk": {"S": "a2"}, "x": {"N": "1"}, "z": {"S": "other"}})
     ddb.put_item(TableName=ranged, Item={"pk": {"S": "h"}, "sk": {"N": "1"}, "data": {"S": "d"}})
     resp = ddb.transact_get_items(
         TransactItems=[
@@ -720,7 +721,7 @@ def test_transact_get_items_projections_and_missing_items(ddb, two_tables):
             {"Get": {"TableName": plain, "Key": {"pk": {"S": "missing"}}}},
             {"Get": {"TableName": ranged, "Key": {"pk": {"S": "h"}, "sk": {"N": "1"}}}},
             {"Get": {"TableName": ranged, "Key": {"pk": {"S": "h"}, "sk": {"N": "2"}}, "ProjectionExpression": "sk"}},
-            {"Get": {"TableName": plain, "Key": {"pk": {"S": "a"}}, "ProjectionExpression": "x, nothere"}},
+            {"Get": {"TableName": plain, "Key": {"pk": {"S": "a2"}}, "ProjectionExpression": "x, nothere"}},
         ],
         ReturnConsumedCapacity="TOTAL",
     )

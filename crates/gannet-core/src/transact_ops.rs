@@ -40,6 +40,7 @@ use crate::stored_item::{
 const MAX_TRANSACTION_ITEMS: usize = 100;
 /// Total size of the items a transaction writes.
 const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
+const SAME_ITEM_TWICE: &str = "Transaction request cannot include multiple operations on one item";
 const TRANSACTION_TOO_LARGE: &str =
     "Transaction request size exceeded the maximum allowed size of 4 MB";
 
@@ -163,9 +164,7 @@ impl Database {
                 written_bytes += item_size(item);
             }
             if !seen.insert(planned.storage_key.clone()) {
-                return Err(Error::validation(
-                    "Transaction request cannot include multiple operations on one item",
-                ));
+                return Err(Error::validation(SAME_ITEM_TWICE));
             }
             plan.push(planned);
         }
@@ -466,6 +465,9 @@ impl Database {
         }
         let get_count = gets.len();
         let mut reads = Vec::with_capacity(get_count);
+        // DynamoDB refuses a read transaction naming one item twice too (recorded from it in
+        // 2026-10, without the words; these are TransactWriteItems').
+        let mut seen = BTreeSet::new();
         for (index, (get, projection)) in gets.into_iter().enumerate() {
             let table = self.table_for_items(get.table_name.as_deref().unwrap_or_default())?;
             let key = get.key.unwrap_or_default();
@@ -473,6 +475,9 @@ impl Database {
                 return Err(action_cancellation(get_count, index, mismatch.to_string()));
             }
             let storage_key = storage_key_from_key(table.id, &table.primary_key, &key)?;
+            if !seen.insert(storage_key.clone()) {
+                return Err(Error::validation(SAME_ITEM_TWICE));
+            }
             reads.push((table, storage_key, projection));
         }
         let keys: Vec<&[u8]> = reads.iter().map(|(_, key, _)| key.as_slice()).collect();

@@ -1138,6 +1138,12 @@ async fn transact_get_items_projections_and_missing_items() {
     .await;
     put(
         &c,
+        "plain",
+        item(&[("pk", s("a2")), ("x", n("1")), ("z", s("other"))]),
+    )
+    .await;
+    put(
+        &c,
         "ranged",
         item(&[("pk", s("h")), ("sk", n("1")), ("data", s("d"))]),
     )
@@ -1160,7 +1166,7 @@ async fn transact_get_items_projections_and_missing_items() {
         .transact_items(t_get("plain", key1("missing"), None))
         .transact_items(t_get("ranged", key2("h", 1), None))
         .transact_items(t_get("ranged", key2("h", 2), Some("sk")))
-        .transact_items(t_get("plain", key1("a"), Some("x, nothere")))
+        .transact_items(t_get("plain", key1("a2"), Some("x, nothere")))
         .return_consumed_capacity(ReturnConsumedCapacity::Total)
         .send()
         .await
@@ -1188,6 +1194,15 @@ async fn transact_get_items_projections_and_missing_items() {
         .send()
         .await;
     assert_err(res, NOT_FOUND, NOT_FOUND_MSG);
+
+    // One item twice is refused, as in a write transaction.
+    let res = c
+        .transact_get_items()
+        .transact_items(t_get("plain", key1("a"), None))
+        .transact_items(t_get("plain", key1("a"), Some("x")))
+        .send()
+        .await;
+    assert_err(res, VALIDATION, SAME_ITEM_TWICE);
 }
 
 // --- load helpers ----------------------------------------------------------------------------
