@@ -14,7 +14,7 @@ use gannet_model::names::check_table_name_or_arn;
 use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
-use crate::capacity::{CapacityReport, collect_item_collection_metrics, read_units, write_units};
+use crate::capacity::{CapacityReport, collect_write_reports, read_units, write_units};
 use crate::catalog::TableMeta;
 use crate::database::{Database, storage_error};
 use crate::item_key::{storage_key_from_batch_item, storage_key_from_key};
@@ -74,9 +74,8 @@ impl Database {
         // DynamoDB answers BatchWriteItem's unknown enum values alone, ahead of any constraint
         // on RequestItems (a malformed table name included); both enums in one message.
         let mut violations = ConstraintViolations::new();
-        let capacity =
-            CapacityReport::collect(input.return_consumed_capacity.as_deref(), &mut violations);
-        collect_item_collection_metrics(
+        let capacity = collect_write_reports(
+            input.return_consumed_capacity.as_deref(),
             input.return_item_collection_metrics.as_deref(),
             &mut violations,
         );

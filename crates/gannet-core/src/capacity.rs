@@ -21,9 +21,20 @@ pub fn check_item_collection_metrics(value: Option<&str>) -> Result<(), Error> {
     violations.into_result()
 }
 
-/// As `check_item_collection_metrics`, into a request's other member violations (batches and
-/// transactions report every failing member in one message).
-pub fn collect_item_collection_metrics(value: Option<&str>, violations: &mut ConstraintViolations) {
+/// ReturnConsumedCapacity then ReturnItemCollectionMetrics of a batch or transaction write,
+/// into the request's other member violations: DynamoDB reports every failing member in one
+/// message, in this order.
+pub fn collect_write_reports(
+    consumed_capacity: Option<&str>,
+    item_collection_metrics: Option<&str>,
+    violations: &mut ConstraintViolations,
+) -> CapacityReport {
+    let report = CapacityReport::collect(consumed_capacity, violations);
+    collect_item_collection_metrics(item_collection_metrics, violations);
+    report
+}
+
+fn collect_item_collection_metrics(value: Option<&str>, violations: &mut ConstraintViolations) {
     if let Some(other) = value.filter(|v| !matches!(*v, "SIZE" | "NONE")) {
         violations.invalid(
             other,

@@ -21,7 +21,7 @@ use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
 use crate::capacity::{
-    CapacityReport, UnitsInRequestOrder, collect_item_collection_metrics, read_units, write_units,
+    CapacityReport, UnitsInRequestOrder, collect_write_reports, read_units, write_units,
 };
 use crate::catalog::TableMeta;
 use crate::database::{Database, storage_error};
@@ -123,9 +123,8 @@ impl Database {
             );
         }
         // Every failing member in one message, in this order (captured from DynamoDB).
-        let capacity =
-            CapacityReport::collect(input.return_consumed_capacity.as_deref(), &mut violations);
-        collect_item_collection_metrics(
+        let capacity = collect_write_reports(
+            input.return_consumed_capacity.as_deref(),
             input.return_item_collection_metrics.as_deref(),
             &mut violations,
         );
