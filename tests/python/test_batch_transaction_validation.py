@@ -262,3 +262,35 @@ def test_transact_write_reports_the_first_action_s_problem(ddb_raw, table):
     assert refused(write(deep_check, unused)) == NESTING
     assert refused(write(unused, deep_check)) \
         == "Value provided in ExpressionAttributeValues unused in expressions: keys: {:u}"
+
+
+def test_requests_nested_past_the_json_parser_s_default_limit(ddb_raw, raw, table):
+    """A value nested 100 levels is past serde_json's default limit of 128 JSON levels;
+    DynamoDB still reads the request and reports its first problem in request order."""
+    absent = "no_such_table_deep"
+
+    def write(*items):
+        return lambda: ddb_raw.transact_write_items(TransactItems=list(items))
+
+    empty_name = {"Put": {"TableName": absent, "Item": {**key("a"), "": {"S": "x"}}}}
+    deep_item = {"Put": {"TableName": absent, "Item": {**key("b"), "d": nested(100)}}}
+    assert refused(write(empty_name, deep_item)) == "Empty attribute name"
+    assert refused(write({"Put": {"TableName": absent, "Item": {**key("a"), "d": nested(100), "": {"S": "x"}}}})) \
+        == "Empty attribute name"
+    bad_condition = {"Put": {"TableName": absent, "Item": key("a"), "ConditionExpression": "a = = b"}}
+    deep_key = {"Delete": {"TableName": absent, "Key": {"pk": nested(100)}}}
+    assert refused(write(bad_condition, deep_key)) == 'Invalid ConditionExpression: Syntax error; token: "=", near: "= = b"'
+    # Alone, a value that deep is too deep, here as anywhere; so is one past the parser's cap.
+    # (Sent raw: botocore's serializer recurses too deep for Python at 300 levels.)
+    for depth in (100, 300):
+        response = raw("DynamoDB_20120810.PutItem",
+                       {"TableName": table, "Item": {**key("deep"), "d": nested(depth)}})
+        assert response.status == 400, response
+        assert response.json()["message"] == NESTING, response
+    # A body of objects half a million deep is refused as too deep without being parsed.
+    depth = 500_000
+    response = raw("DynamoDB_20120810.PutItem",
+                   b'{"TableName":"' + table.encode() + b'","Item":' + b'{"a":' * depth + b"1" + b"}" * (depth + 1))
+    assert response.status == 400, response
+    assert response.json()["__type"].endswith("ValidationException"), response
+    assert_absent(ddb_raw, table, "deep")

@@ -7,6 +7,7 @@ use gannet_model::Error;
 use gannet_model::value::json_error;
 use serde::de::DeserializeOwned;
 
+use crate::deep_json;
 use crate::operation::Operation;
 use crate::response::{self, Body};
 
@@ -70,7 +71,10 @@ fn parse<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, Error> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(json_error)
+    match serde_json::from_slice(body) {
+        Err(error) if deep_json::is_recursion_limit(&error) => deep_json::parse(body),
+        parsed => parsed.map_err(json_error),
+    }
 }
 
 mod erased {

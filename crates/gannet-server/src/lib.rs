@@ -2,6 +2,7 @@
 #![deny(unsafe_code)]
 
 mod auth;
+mod deep_json;
 mod dispatch;
 mod operation;
 mod response;
