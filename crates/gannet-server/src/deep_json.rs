@@ -82,8 +82,7 @@ mod tests {
     fn deep_requests_parse_past_serde_json_s_limit() {
         let body = nested(100);
         let error = serde_json::from_slice::<serde_json::Value>(body.as_bytes())
-            .err()
-            .expect("serde_json's own limit");
+            .expect_err("serde_json's own limit");
         assert!(is_recursion_limit(&error));
         let value: serde_json::Value = parse(body.as_bytes()).expect("parsed without the limit");
         assert_eq!(value["Item"]["pk"]["S"], "a");
