@@ -368,45 +368,43 @@ fn null_member(member: &str) -> Error {
 /// RequestItems of a BatchWriteItem the way DynamoDB echoes it in a constraint message: its
 /// Java model's `toString`, with each item's values as their JSON.
 fn java_echo_of_writes(requests: &BTreeMap<String, Vec<WriteRequest>>) -> String {
-    let item = |item: &Item| {
-        let members: Vec<String> = item
-            .iter()
-            .map(|(name, value)| {
-                format!(
-                    "{name}={}",
-                    serde_json::to_string(value).unwrap_or_default()
-                )
-            })
-            .collect();
-        format!("{{{}}}", members.join(", "))
-    };
     let tables: Vec<String> = requests
         .iter()
         .map(|(table, writes)| {
-            let writes: Vec<String> = writes
-                .iter()
-                .map(|write| {
-                    let put = write.put_request.as_ref().map_or("null".to_owned(), |put| {
-                        format!(
-                            "PutRequest(item={})",
-                            put.item.as_ref().map_or("null".to_owned(), item)
-                        )
-                    });
-                    let delete =
-                        write
-                            .delete_request
-                            .as_ref()
-                            .map_or("null".to_owned(), |delete| {
-                                format!(
-                                    "DeleteRequest(key={})",
-                                    delete.key.as_ref().map_or("null".to_owned(), item)
-                                )
-                            });
-                    format!("WriteRequest(putRequest={put}, deleteRequest={delete})")
-                })
-                .collect();
+            let writes: Vec<String> = writes.iter().map(java_echo_of_write).collect();
             format!("{table}=[{}]", writes.join(", "))
         })
         .collect();
     format!("{{{}}}", tables.join(", "))
+}
+
+fn java_echo_of_write(write: &WriteRequest) -> String {
+    let put = match &write.put_request {
+        Some(put) => format!("PutRequest(item={})", java_echo_of_item(put.item.as_ref())),
+        None => "null".to_owned(),
+    };
+    let delete = match &write.delete_request {
+        Some(delete) => format!(
+            "DeleteRequest(key={})",
+            java_echo_of_item(delete.key.as_ref())
+        ),
+        None => "null".to_owned(),
+    };
+    format!("WriteRequest(putRequest={put}, deleteRequest={delete})")
+}
+
+fn java_echo_of_item(item: Option<&Item>) -> String {
+    let Some(item) = item else {
+        return "null".to_owned();
+    };
+    let members: Vec<String> = item
+        .iter()
+        .map(|(name, value)| {
+            format!(
+                "{name}={}",
+                serde_json::to_string(value).unwrap_or_default()
+            )
+        })
+        .collect();
+    format!("{{{}}}", members.join(", "))
 }

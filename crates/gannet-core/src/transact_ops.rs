@@ -46,7 +46,8 @@ const TRANSACTION_TOO_LARGE: &str =
 
 enum WriteKind {
     ConditionCheck,
-    Put(Item),
+    /// The item and its size, measured once when the action was checked.
+    Put(Item, usize),
     Delete,
     Update(UpdateExpression),
 }
@@ -159,8 +160,8 @@ impl Database {
                 Ok(planned) => planned,
                 Err(reason) => return Err(action_cancellation(action_count, index, reason)),
             };
-            if let WriteKind::Put(item) = &planned.kind {
-                written_bytes += item_size(item);
+            if let WriteKind::Put(_, size) = &planned.kind {
+                written_bytes += size;
             }
             if !seen.insert(planned.storage_key.clone()) {
                 return Err(Error::validation(SAME_ITEM_TWICE));
@@ -280,11 +281,10 @@ impl Database {
             }
             match &planned.kind {
                 WriteKind::ConditionCheck => {}
-                WriteKind::Put(item) => {
-                    let size = item_size(item);
+                WriteKind::Put(item, size) => {
                     written_bytes += size;
-                    sizes.insert(index, size);
-                    batch.put(planned.storage_key.clone(), encode_stored_item(item, size));
+                    sizes.insert(index, *size);
+                    batch.put(planned.storage_key.clone(), encode_stored_item(item, *size));
                 }
                 WriteKind::Delete => {
                     sizes.insert(index, old.as_ref().map_or(0, item_size));
@@ -359,6 +359,7 @@ impl Database {
             op,
             parsed,
             return_old_on_failure,
+            put_size,
         } = action;
         let table = self.table_for_items(op.table_name.as_deref().unwrap_or_default())?;
         let (storage_key, key, kind) = match member {
@@ -371,7 +372,7 @@ impl Database {
                 (
                     storage_key,
                     key_attributes(&table.primary_key, &item),
-                    WriteKind::Put(item),
+                    WriteKind::Put(item, put_size),
                 )
             }
             _ => {
@@ -525,6 +526,8 @@ struct CheckedWrite {
     op: TransactWriteOperation,
     parsed: ParsedExpressions,
     return_old_on_failure: bool,
+    /// A Put's item size (0 for the other actions).
+    put_size: usize,
 }
 
 fn check_write_action(
@@ -581,9 +584,7 @@ fn check_write_action(
     )?;
     // A Put's item limits (nesting, size) are checked here too: DynamoDB reports a too deep
     // item on an earlier action ahead of a malformed expression on a later one.
-    if let Some(item) = op.item.as_ref() {
-        check_item_limits(item)?;
-    }
+    let put_size = op.item.as_ref().map(check_item_limits).transpose()?;
     // So is a Key value nested too deep (it cannot fit a key schema either, but the depth is
     // reported first, as a refusal rather than a cancellation).
     if op.key.as_ref().is_some_and(|key| {
@@ -597,6 +598,7 @@ fn check_write_action(
         op,
         parsed,
         return_old_on_failure,
+        put_size: put_size.unwrap_or_default(),
     })
 }
 
