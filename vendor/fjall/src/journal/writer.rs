@@ -19,7 +19,9 @@ use std::{
 // TODO: this should be a database configuration
 pub const PRE_ALLOCATED_BYTES: u64 = 64 * 1_024 * 1_024;
 
-pub const JOURNAL_BUFFER_BYTES: usize = 8 * 1_024;
+/// Gannet patch: 128 KiB instead of 8 KiB, so that the record of one commit group (tens of KiB
+/// under batch writes) reaches the file in one `write` at `persist` instead of one per 8 KiB.
+pub const JOURNAL_BUFFER_BYTES: usize = 128 * 1_024;
 
 /// Gannet patch: how far ahead of the write position the journal's blocks are written with
 /// zeros. `set_len` leaves the preallocated journal sparse, so every `fdatasync` after writing
@@ -162,7 +164,7 @@ impl Writer {
 
         Ok(Self {
             path,
-            file: BufWriter::new(file),
+            file: BufWriter::with_capacity(JOURNAL_BUFFER_BYTES, file),
             buf: Vec::new(),
             is_buffer_dirty: false,
             zeroed_until: 0,
