@@ -73,7 +73,14 @@ async fn success_and_error_headers() {
 #[tokio::test]
 async fn malformed_json_is_serialization_exception() {
     let server = Server::start().await;
-    for body in [&b"{\"Limit\": 1,"[..], b"not json", b"[1,2]", b"\xff\xfe"] {
+    // The last one is well-formed JSON but for a byte that is not UTF-8 inside a string.
+    for body in [
+        &b"{\"Limit\": 1,"[..],
+        b"not json",
+        b"[1,2]",
+        b"\xff\xfe",
+        b"{\"ExclusiveStartTableName\": \"a\xffb\"}",
+    ] {
         let r = server.raw(Some("DynamoDB_20120810.ListTables"), body).await;
         assert_eq!(r.status, 400, "{body:?} -> {r:?}");
         assert_eq!(r.error_type(), SERIALIZATION, "{body:?}");
