@@ -15,6 +15,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use byteview::ByteView;
 use fjall::{
     Database, Keyspace, KeyspaceCreateOptions, OwnedWriteBatch, PersistMode, Readable, Slice,
 };
@@ -205,7 +206,7 @@ impl Engine for FjallEngine {
                     .ops
                     .iter()
                     .any(|op| matches!(op, WriteOp::DeleteRange { .. }));
-                let ops = batch.ops.into_iter().map(PreparedOp::from).collect();
+                let ops = PreparedOp::all(batch.ops);
                 requests
                     .send(Request {
                         ops,
@@ -415,8 +416,53 @@ enum PreparedOp {
     DeleteRange { start: Vec<u8>, end: Vec<u8> },
 }
 
-impl From<WriteOp> for PreparedOp {
-    fn from(op: WriteOp) -> Self {
+impl PreparedOp {
+    /// A batch's writes, their keys and values copied into one allocation that every slice
+    /// views a part of. The memtable keeps these slices until it is flushed and dropped, by
+    /// another thread: with one allocation per batch instead of one per value, dropping them
+    /// frees one block and touches one reference count per batch, where it took a cache miss
+    /// and a cross-thread free per value.
+    fn all(ops: Vec<WriteOp>) -> Vec<PreparedOp> {
+        let total: usize = ops.iter().map(WriteOp::byte_len).sum();
+        // byteview addresses its allocation with 32-bit offsets.
+        if u32::try_from(total).is_err() {
+            return ops.into_iter().map(PreparedOp::one).collect();
+        }
+        let mut shared = ByteView::builder(total);
+        let mut at = 0;
+        let mut copy = |bytes: &[u8]| {
+            let span = at..at + bytes.len();
+            if let Some(target) = shared.get_mut(span.clone()) {
+                target.copy_from_slice(bytes);
+            }
+            at = span.end;
+            span
+        };
+        let spans: Vec<_> = ops
+            .iter()
+            .map(|op| match op {
+                WriteOp::Put { key, value } => (copy(key), copy(value)),
+                WriteOp::Delete { key } => (copy(key), 0..0),
+                WriteOp::DeleteRange { .. } => (0..0, 0..0),
+            })
+            .collect();
+        let shared = shared.freeze();
+        let view = |span| Slice::from(shared.slice(span));
+        ops.into_iter()
+            .zip(spans)
+            .map(|(op, (key, value))| match op {
+                WriteOp::Put { .. } => PreparedOp::Put {
+                    key: view(key),
+                    value: view(value),
+                },
+                WriteOp::Delete { .. } => PreparedOp::Delete { key: view(key) },
+                WriteOp::DeleteRange { start, end } => PreparedOp::DeleteRange { start, end },
+            })
+            .collect()
+    }
+
+    /// One write with allocations of its own.
+    fn one(op: WriteOp) -> Self {
         match op {
             WriteOp::Put { key, value } => PreparedOp::Put {
                 key: Slice::from(key),

@@ -64,6 +64,17 @@ pub struct WriteBatch {
     pub ops: Vec<WriteOp>,
 }
 
+impl WriteOp {
+    /// Bytes of keys and values the write carries to storage.
+    pub(crate) fn byte_len(&self) -> usize {
+        match self {
+            WriteOp::Put { key, value } => key.len() + value.len(),
+            WriteOp::Delete { key } => key.len(),
+            WriteOp::DeleteRange { .. } => 0,
+        }
+    }
+}
+
 impl WriteBatch {
     pub fn new() -> Self {
         Self::default()
