@@ -604,17 +604,26 @@ fn check_write_action(
 
 /// A transaction cancelled before it ran because action `index` was invalid.
 fn action_cancellation(len: usize, index: usize, message: String) -> Error {
-    let mut reasons = vec![CancellationReason::none(); len];
-    if let Some(reason) = reasons.get_mut(index) {
-        *reason = CancellationReason::new("ValidationError", &message);
-    }
-    Error::TransactionCanceled { reasons }
+    cancelled_at(
+        len,
+        index,
+        CancellationReason::new("ValidationError", &message),
+    )
 }
 
 fn conflict_cancellation(len: usize, conflict: usize) -> Error {
+    cancelled_at(
+        len,
+        conflict,
+        CancellationReason::new("TransactionConflict", TRANSACTION_ONGOING),
+    )
+}
+
+/// A cancellation whose only reason is `reason`, at `index` of `len` actions.
+fn cancelled_at(len: usize, index: usize, reason: CancellationReason) -> Error {
     let mut reasons = vec![CancellationReason::none(); len];
-    if let Some(reason) = reasons.get_mut(conflict) {
-        *reason = CancellationReason::new("TransactionConflict", TRANSACTION_ONGOING);
+    if let Some(slot) = reasons.get_mut(index) {
+        *slot = reason;
     }
     Error::TransactionCanceled { reasons }
 }
