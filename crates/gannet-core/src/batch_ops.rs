@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use gannet_model::api::{
     BatchGetItemInput, BatchGetItemOutput, BatchWriteItemInput, BatchWriteItemOutput,
-    KeysAndAttributes, WriteRequest,
+    KeysAndAttributes, PutRequest, WriteRequest,
 };
 use gannet_model::error::ConstraintViolations;
 use gannet_model::names::check_table_name_or_arn;
+use gannet_model::plain_batch::PlainItem;
 use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
@@ -24,11 +25,43 @@ use crate::stored_item::{
     check_item_limits, decode_stored_item, encode_stored_item, stored_item_size,
 };
 
-const MAX_BATCH_WRITES: usize = 25;
+pub(crate) const MAX_BATCH_WRITES: usize = 25;
 const MAX_BATCH_GETS: usize = 100;
 /// BatchGetItem answers at most 16 MB; keys past that come back as UnprocessedKeys.
 const MAX_BATCH_GET_BYTES: usize = 16 * 1024 * 1024;
 const DUPLICATE_KEYS: &str = "Provided list of item keys contains duplicates";
+
+/// A validated write of a BatchWriteItem.
+pub(crate) struct PlannedWrite<'r> {
+    /// Into the batch's tables.
+    pub table: usize,
+    pub request: RequestOf<'r>,
+    pub key: Vec<u8>,
+    /// `None` for a delete.
+    pub value: Option<Vec<u8>>,
+    pub size: usize,
+}
+
+/// The request a planned write came from, to answer it in UnprocessedItems as it was asked.
+pub(crate) enum RequestOf<'r> {
+    Parsed(&'r WriteRequest),
+    /// The Item of a plain request's PutRequest.
+    Plain(&'r PlainItem<'r>),
+}
+
+impl RequestOf<'_> {
+    fn to_request(&self) -> WriteRequest {
+        match self {
+            RequestOf::Parsed(request) => (*request).clone(),
+            RequestOf::Plain(item) => WriteRequest {
+                put_request: Some(PutRequest {
+                    item: Some(item.to_item()),
+                }),
+                delete_request: None,
+            },
+        }
+    }
+}
 
 // The wordings of RequestItems' constraints are DynamoDB's as captured from it in 2026-10:
 // most are its newer validation's (member path, no echo of the value); an empty write list
@@ -122,14 +155,6 @@ impl Database {
         }
 
         // Validate every request (and resolve every table) before writing anything.
-        struct PlannedWrite<'r> {
-            /// Into `tables`.
-            table: usize,
-            request: &'r WriteRequest,
-            key: Vec<u8>,
-            value: Option<Vec<u8>>,
-            size: usize,
-        }
         // (the table's own name, the name or ARN the request used) per table of the request.
         let mut tables: Vec<(String, &str)> = Vec::with_capacity(requests.len());
         let mut writes: Vec<PlannedWrite<'_>> = Vec::with_capacity(MAX_BATCH_WRITES);
@@ -176,14 +201,24 @@ impl Database {
                 }
                 writes.push(PlannedWrite {
                     table: table_index,
-                    request,
+                    request: RequestOf::Parsed(request),
                     key,
                     value,
                     size,
                 });
             }
         }
+        self.apply_batch_writes(tables, writes, capacity).await
+    }
 
+    /// Writes a validated batch. `tables` holds, per table of the request, the table's own
+    /// name and the name or ARN the request used.
+    pub(crate) async fn apply_batch_writes(
+        &self,
+        tables: Vec<(String, &str)>,
+        writes: Vec<PlannedWrite<'_>>,
+        capacity: CapacityReport,
+    ) -> Result<BatchWriteItemOutput, Error> {
         // BatchWriteItem has no TransactionConflictException: a request whose item a
         // transaction holds is returned in UnprocessedItems (the others are written).
         let keys: Vec<&[u8]> = writes.iter().map(|w| w.key.as_slice()).collect();
@@ -197,7 +232,7 @@ impl Database {
                     unprocessed_items
                         .entry((*request_table).to_owned())
                         .or_default()
-                        .push(write.request.clone());
+                        .push(write.request.to_request());
                 }
                 continue;
             }

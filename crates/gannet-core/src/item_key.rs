@@ -4,6 +4,7 @@
 use gannet_model::api::ScalarAttributeType;
 use gannet_model::keycodec::{encode_key_value, partition_hash};
 use gannet_model::limits::{MAX_PARTITION_KEY_SIZE, MAX_SORT_KEY_SIZE};
+use gannet_model::plain_batch::{PlainItem, PlainValue};
 use gannet_model::{AttributeValue, Error, Item};
 
 use crate::keys::{BASE_INDEX, MAX_INDEX_PREFIX_LEN, push_index_prefix};
@@ -132,6 +133,48 @@ fn encode_storage_key(table_id: u64, primary_key: &PrimaryKey, item: &Item) -> V
     key
 }
 
+/// The storage key of a plain BatchWriteItem item (`PlainItem`), or `None` wherever
+/// `storage_key_from_batch_item` would refuse the item: the general path then answers.
+pub fn storage_key_from_plain_item(
+    table_id: u64,
+    primary_key: &PrimaryKey,
+    item: &PlainItem<'_>,
+) -> Option<Vec<u8>> {
+    let key_value = |attribute: &KeyAttribute, is_hash: bool| {
+        let value = item.get(&attribute.name)?;
+        if value.scalar_type() != attribute.ty {
+            return None;
+        }
+        if let PlainValue::S(s) = value {
+            check_key_len(attribute, s.len(), "string", is_hash).ok()?;
+        }
+        Some(value)
+    };
+    let partition_value = key_value(&primary_key.hash, true)?;
+    let sort_value = match &primary_key.range {
+        Some(range) => Some(key_value(range, false)?),
+        None => None,
+    };
+    let mut key = Vec::with_capacity(
+        MAX_INDEX_PREFIX_LEN
+            + HASH_LEN
+            + plain_len_hint(partition_value)
+            + sort_value.map_or(0, plain_len_hint),
+    );
+    push_partition_prefix_with(table_id, |key| partition_value.encode_key(key), &mut key);
+    if let Some(value) = sort_value {
+        value.encode_key(&mut key);
+    }
+    Some(key)
+}
+
+fn plain_len_hint(value: &PlainValue<'_>) -> usize {
+    match value {
+        PlainValue::S(s) => s.len() + 2,
+        PlainValue::N(_) => 22,
+    }
+}
+
 /// Every storage key of the partition starts with this: table, index, hash, partition key.
 pub fn partition_prefix(table_id: u64, partition_value: &AttributeValue) -> Vec<u8> {
     let mut prefix = Vec::with_capacity(partition_prefix_len_hint(Some(partition_value)));
@@ -148,13 +191,28 @@ fn push_partition_prefix(
     partition_value: Option<&AttributeValue>,
     key: &mut Vec<u8>,
 ) {
+    push_partition_prefix_with(
+        table_id,
+        |key| {
+            if let Some(value) = partition_value {
+                encode_key_value(value, key);
+            }
+        },
+        key,
+    );
+}
+
+/// `encode_partition` appends the encoded partition key value.
+fn push_partition_prefix_with(
+    table_id: u64,
+    encode_partition: impl FnOnce(&mut Vec<u8>),
+    key: &mut Vec<u8>,
+) {
     push_index_prefix(table_id, BASE_INDEX, key);
     // The hash covers the partition key's encoding, which follows it.
     let hash_at = key.len();
     key.extend_from_slice(&[0; HASH_LEN]);
-    if let Some(value) = partition_value {
-        encode_key_value(value, key);
-    }
+    encode_partition(key);
     let hash = partition_hash(key.get(hash_at + HASH_LEN..).unwrap_or_default());
     if let Some(slot) = key.get_mut(hash_at..hash_at + HASH_LEN) {
         slot.copy_from_slice(&hash.to_be_bytes());
@@ -193,6 +251,16 @@ fn check_key_value(
         AttributeValue::B(b) => (b.len(), "binary"),
         _ => return Ok(()),
     };
+    check_key_len(attribute, len, kind, is_hash)
+}
+
+/// The emptiness and size limits of an S or B key value of `len` bytes.
+fn check_key_len(
+    attribute: &KeyAttribute,
+    len: usize,
+    kind: &str,
+    is_hash: bool,
+) -> Result<(), Error> {
     if len == 0 {
         return Err(Error::Validation(format!(
             "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {}",

@@ -4,6 +4,7 @@
 #![deny(unsafe_code)]
 
 mod batch_ops;
+mod batch_write_plain;
 mod capacity;
 mod catalog;
 mod clock;

@@ -3,6 +3,7 @@
 
 use gannet_model::itemcodec::{decode_item, encode_item};
 use gannet_model::limits::{MAX_ITEM_SIZE, MAX_NESTED_CONTAINERS, TOO_DEEP};
+use gannet_model::plain_batch::PlainItem;
 use gannet_model::size::{item_size, nested_containers};
 use gannet_model::{Error, Item};
 
@@ -32,9 +33,22 @@ pub fn check_item_limits(item: &Item) -> Result<usize, Error> {
 }
 
 pub fn encode_stored_item(item: &Item, size: usize) -> Vec<u8> {
+    let mut out = stored_item_header(size);
+    encode_item(item, &mut out);
+    out
+}
+
+/// `encode_stored_item` of a plain BatchWriteItem item.
+pub fn encode_stored_plain_item(item: &PlainItem<'_>, size: usize) -> Vec<u8> {
+    let mut out = stored_item_header(size);
+    item.encode(&mut out);
+    out
+}
+
+/// The size header, in a buffer with room for the encoding after it.
+fn stored_item_header(size: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(size + 16);
     out.extend_from_slice(&(size as u32).to_le_bytes());
-    encode_item(item, &mut out);
     out
 }
 

@@ -7,6 +7,7 @@
 
 use crate::keycodec::{decode_number, encode_number};
 use crate::number::Number;
+use crate::plain_batch::PlainValue;
 use crate::value::{AttributeValue, Item};
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +48,26 @@ pub fn decode_item(bytes: &[u8]) -> Result<Item, ItemCodecError> {
         return Err(ItemCodecError);
     }
     Ok(item)
+}
+
+/// `encode_item` of an item of S and N attributes given sorted by name, names unique (the
+/// order and uniqueness of an `Item`'s map).
+pub(crate) fn encode_plain_item(attributes: &[(&str, PlainValue<'_>)], out: &mut Vec<u8>) {
+    out.push(FORMAT_V1);
+    put_varint(attributes.len() as u64, out);
+    for (name, value) in attributes {
+        put_bytes(name.as_bytes(), out);
+        match value {
+            PlainValue::S(s) => {
+                out.push(TAG_S);
+                put_bytes(s.as_bytes(), out);
+            }
+            PlainValue::N(n) => {
+                out.push(TAG_N);
+                encode_number(n, out);
+            }
+        }
+    }
 }
 
 fn put_varint(mut v: u64, out: &mut Vec<u8>) {

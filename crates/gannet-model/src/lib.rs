@@ -10,6 +10,7 @@ pub mod keycodec;
 pub mod limits;
 pub mod names;
 pub mod number;
+pub mod plain_batch;
 pub mod size;
 pub mod value;
 

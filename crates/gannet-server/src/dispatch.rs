@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use gannet_core::Database;
 use gannet_model::Error;
+use gannet_model::plain_batch::PlainBatchWrite;
 use gannet_model::value::json_error;
 use serde::de::DeserializeOwned;
 
@@ -54,7 +55,14 @@ async fn call(
         Operation::Scan => json(&database.scan(parse(body)?)?),
         Operation::UpdateItem => json(&database.update_item(parse(body)?).await?),
         Operation::DeleteItem => json(&database.delete_item(parse(body)?).await?),
-        Operation::BatchWriteItem => json(&database.batch_write_item(parse(body)?).await?),
+        Operation::BatchWriteItem => {
+            if let Some(plain) = plain_batch_write(body)
+                && let Some(output) = database.batch_write_plain(&plain).await
+            {
+                return json(&output?);
+            }
+            json(&database.batch_write_item(parse(body)?).await?)
+        }
         Operation::BatchGetItem => json(&database.batch_get_item(parse(body)?)?),
         Operation::TransactWriteItems => json(&database.transact_write_items(parse(body)?).await?),
         Operation::TransactGetItems => json(&database.transact_get_items(parse(body)?)?),
@@ -63,6 +71,12 @@ async fn call(
             other.name()
         ))),
     }
+}
+
+/// A BatchWriteItem body of the commonest shape, read without building its items; any other
+/// body is parsed in full by `parse`.
+fn plain_batch_write(body: &[u8]) -> Option<PlainBatchWrite<'_>> {
+    PlainBatchWrite::parse(std::str::from_utf8(body).ok()?)
 }
 
 /// Parses a request body; an empty body is an empty request (every member absent), as AWS

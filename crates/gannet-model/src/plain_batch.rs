@@ -1,0 +1,437 @@
+//! BatchWriteItem requests of the commonest shape, read with their strings borrowed from the
+//! body: only `RequestItems`, only PutRequests, items whose attributes are all S or N, with no
+//! escaped character anywhere. The writes of such a request are computed without building an
+//! attribute map per item and dropping it again, which is most of the CPU a batch of small
+//! items costs. Anything else (another member, a DeleteRequest, another type, an escape, a
+//! duplicate name, a malformed number) is refused here and the request takes the general path,
+//! which gives every error its exact answer; so this reader only has to be right about the
+//! requests it accepts.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::api::ScalarAttributeType;
+use crate::keycodec::{encode_key_bytes, encode_number};
+use crate::number::Number;
+use crate::size::number_size;
+use crate::value::{AttributeValue, Item};
+
+/// A BatchWriteItem request of the plain shape.
+#[derive(Debug)]
+pub struct PlainBatchWrite<'a> {
+    /// In request order; a table named twice is kept twice (the general path decides).
+    pub tables: Vec<PlainTableWrites<'a>>,
+}
+
+#[derive(Debug)]
+pub struct PlainTableWrites<'a> {
+    pub table_name: &'a str,
+    /// The Items of the table's PutRequests, in request order.
+    pub items: Vec<PlainItem<'a>>,
+}
+
+/// An item whose attributes are all S or N, sorted by name, names unique.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlainItem<'a> {
+    attributes: Vec<(&'a str, PlainValue<'a>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlainValue<'a> {
+    S(&'a str),
+    N(Number),
+}
+
+impl<'a> PlainBatchWrite<'a> {
+    /// The request in `body`, if it has the plain shape.
+    pub fn parse(body: &'a str) -> Option<PlainBatchWrite<'a>> {
+        serde_json::from_str(body).ok()
+    }
+}
+
+impl<'a> PlainItem<'a> {
+    /// From attributes in any order; `None` if a name repeats.
+    pub fn new(mut attributes: Vec<(&'a str, PlainValue<'a>)>) -> Option<PlainItem<'a>> {
+        attributes.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        if attributes.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+            return None;
+        }
+        Some(PlainItem { attributes })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&PlainValue<'a>> {
+        self.attributes
+            .binary_search_by(|(own, _)| (*own).cmp(name))
+            .ok()
+            .and_then(|at| self.attributes.get(at))
+            .map(|(_, value)| value)
+    }
+
+    pub fn has_empty_name(&self) -> bool {
+        self.attributes.iter().any(|(name, _)| name.is_empty())
+    }
+
+    /// The item's size by DynamoDB's rules, as `size::item_size` counts it.
+    pub fn size(&self) -> usize {
+        self.attributes
+            .iter()
+            .map(|(name, value)| name.len() + value.size())
+            .sum()
+    }
+
+    /// The item codec's encoding of the item: the bytes `itemcodec::encode_item` writes for
+    /// `self.to_item()`.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        crate::itemcodec::encode_plain_item(&self.attributes, out);
+    }
+
+    pub fn to_item(&self) -> Item {
+        self.attributes
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.to_attribute_value()))
+            .collect()
+    }
+}
+
+impl PlainValue<'_> {
+    pub fn scalar_type(&self) -> ScalarAttributeType {
+        match self {
+            PlainValue::S(_) => ScalarAttributeType::S,
+            PlainValue::N(_) => ScalarAttributeType::N,
+        }
+    }
+
+    pub fn size(&self) -> usize {
+        match self {
+            PlainValue::S(s) => s.len(),
+            PlainValue::N(n) => number_size(n),
+        }
+    }
+
+    /// The key codec's encoding, as `keycodec::encode_key_value` writes it.
+    pub fn encode_key(&self, out: &mut Vec<u8>) {
+        match self {
+            PlainValue::S(s) => encode_key_bytes(s.as_bytes(), out),
+            PlainValue::N(n) => encode_number(n, out),
+        }
+    }
+
+    pub fn to_attribute_value(&self) -> AttributeValue {
+        match self {
+            PlainValue::S(s) => AttributeValue::S((*s).to_owned()),
+            PlainValue::N(n) => AttributeValue::N(n.clone()),
+        }
+    }
+}
+
+/// Why a request is not read here; never shown, the general path answers instead.
+fn not_plain<E: de::Error>() -> E {
+    E::custom("not a plain BatchWriteItem request")
+}
+
+/// Reads a JSON object that holds exactly one member, named `name`, with `read`.
+fn only_member<'de, A, T>(
+    mut map: A,
+    name: &str,
+    read: impl FnOnce(&mut A) -> Result<T, A::Error>,
+) -> Result<T, A::Error>
+where
+    A: MapAccess<'de>,
+{
+    match map.next_key::<&'de str>()? {
+        Some(member) if member == name => {}
+        _ => return Err(not_plain()),
+    }
+    let value = read(&mut map)?;
+    match map.next_key::<&'de str>()? {
+        None => Ok(value),
+        Some(_) => Err(not_plain()),
+    }
+}
+
+impl<'de> Deserialize<'de> for PlainBatchWrite<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Request;
+        impl<'de> Visitor<'de> for Request {
+            type Value = PlainBatchWrite<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a BatchWriteItem request")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                only_member(map, "RequestItems", |map| map.next_value::<RequestItems>())
+                    .map(|items| PlainBatchWrite { tables: items.0 })
+            }
+        }
+        d.deserialize_map(Request)
+    }
+}
+
+struct RequestItems<'a>(Vec<PlainTableWrites<'a>>);
+
+impl<'de> Deserialize<'de> for RequestItems<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Tables;
+        impl<'de> Visitor<'de> for Tables {
+            type Value = RequestItems<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("RequestItems")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut tables = Vec::with_capacity(1);
+                while let Some(table_name) = map.next_key::<&'de str>()? {
+                    let items = map.next_value::<PutRequests>()?.0;
+                    tables.push(PlainTableWrites { table_name, items });
+                }
+                Ok(RequestItems(tables))
+            }
+        }
+        d.deserialize_map(Tables)
+    }
+}
+
+/// A table's list of write requests, every one a PutRequest.
+struct PutRequests<'a>(Vec<PlainItem<'a>>);
+
+impl<'de> Deserialize<'de> for PutRequests<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Requests;
+        impl<'de> Visitor<'de> for Requests {
+            type Value = PutRequests<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of write requests")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(25).min(25));
+                while let Some(item) = seq.next_element::<PutRequest>()? {
+                    items.push(item.0);
+                }
+                Ok(PutRequests(items))
+            }
+        }
+        d.deserialize_seq(Requests)
+    }
+}
+
+/// `{"PutRequest": {"Item": {...}}}`.
+struct PutRequest<'a>(PlainItem<'a>);
+
+impl<'de> Deserialize<'de> for PutRequest<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Request;
+        impl<'de> Visitor<'de> for Request {
+            type Value = PutRequest<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a write request")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                only_member(map, "PutRequest", |map| map.next_value::<ItemMember>())
+                    .map(|item| PutRequest(item.0))
+            }
+        }
+        d.deserialize_map(Request)
+    }
+}
+
+/// `{"Item": {...}}`.
+struct ItemMember<'a>(PlainItem<'a>);
+
+impl<'de> Deserialize<'de> for ItemMember<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Member;
+        impl<'de> Visitor<'de> for Member {
+            type Value = ItemMember<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a PutRequest")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                only_member(map, "Item", |map| map.next_value::<PlainItem>()).map(ItemMember)
+            }
+        }
+        d.deserialize_map(Member)
+    }
+}
+
+impl<'de> Deserialize<'de> for PlainItem<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Attributes;
+        impl<'de> Visitor<'de> for Attributes {
+            type Value = PlainItem<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an item")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut attributes = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some(name) = map.next_key::<&'de str>()? {
+                    attributes.push((name, map.next_value::<PlainValue>()?));
+                }
+                PlainItem::new(attributes).ok_or_else(not_plain)
+            }
+        }
+        d.deserialize_map(Attributes)
+    }
+}
+
+impl<'de> Deserialize<'de> for PlainValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Value;
+        impl<'de> Visitor<'de> for Value {
+            type Value = PlainValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an S or N attribute value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let value = match map.next_key::<&'de str>()? {
+                    Some("S") => PlainValue::S(map.next_value::<&'de str>()?),
+                    Some("N") => {
+                        let text = map.next_value::<&'de str>()?;
+                        PlainValue::N(Number::parse(text).map_err(|_| not_plain::<A::Error>())?)
+                    }
+                    _ => return Err(not_plain()),
+                };
+                match map.next_key::<&'de str>()? {
+                    None => Ok(value),
+                    Some(_) => Err(not_plain()),
+                }
+            }
+        }
+        d.deserialize_map(Value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::itemcodec::encode_item;
+    use crate::keycodec::encode_key_value;
+    use crate::size::item_size;
+    use proptest::prelude::*;
+
+    fn table_items(body: &str) -> Option<Vec<(String, Vec<Item>)>> {
+        let plain = PlainBatchWrite::parse(body)?;
+        Some(
+            plain
+                .tables
+                .iter()
+                .map(|t| {
+                    (
+                        t.table_name.to_owned(),
+                        t.items.iter().map(PlainItem::to_item).collect(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn reads_plain_requests() {
+        let body = r#" {"RequestItems": {"t1": [{"PutRequest": {"Item": {"pk": {"S": "a"},
+            "n": {"N": "1.50"}}}}], "t2": [{"PutRequest": {"Item": {"pk": {"N": "-7"}}}},
+            {"PutRequest": {"Item": {"pk": {"S": ""}}}}]}} "#;
+        let tables = table_items(body).unwrap();
+        assert_eq!(tables.len(), 2);
+        assert_eq!(tables[0].0, "t1");
+        assert_eq!(
+            tables[0].1[0].get("n"),
+            Some(&AttributeValue::N(Number::parse("1.5").unwrap()))
+        );
+        assert_eq!(tables[1].1.len(), 2);
+        assert_eq!(
+            tables[1].1[1].get("pk"),
+            Some(&AttributeValue::S(String::new()))
+        );
+    }
+
+    #[test]
+    fn refuses_everything_else() {
+        let refused = [
+            // Other members, in any position.
+            r#"{"RequestItems": {}, "ReturnConsumedCapacity": "TOTAL"}"#,
+            r#"{"ReturnConsumedCapacity": "NONE", "RequestItems": {}}"#,
+            r#"{"RequestItems": {}, "RequestItems": {}}"#,
+            r#"{"RequestItems": null}"#,
+            r#"{}"#,
+            "",
+            r#"{"RequestItems": {"t": [{"DeleteRequest": {"Key": {"pk": {"S": "a"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a"}}},
+                "DeleteRequest": {"Key": {"pk": {"S": "a"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": null}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a"}}, "X": 1}}]}}"#,
+            // Other types, several types, unknown members, null.
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"B": "YQ=="}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"BOOL": true}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a", "N": "1"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a", "X": 1}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": null}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {}}}}]}}"#,
+            // Escapes anywhere, malformed numbers, repeated names.
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a\n"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"p\u006b": {"S": "a"}}}}]}}"#,
+            r#"{"RequestItems": {"\u0074": [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"N": "1x"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"N": "1e999"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a"},
+                "pk": {"S": "b"}}}}]}}"#,
+            // Not JSON, or more after it.
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]}"#,
+            r#"{"RequestItems": {}} {}"#,
+        ];
+        for body in refused {
+            assert!(PlainBatchWrite::parse(body).is_none(), "read {body}");
+        }
+    }
+
+    fn plain_value() -> impl Strategy<Value = PlainValue<'static>> {
+        prop_oneof![
+            prop_oneof![
+                Just(""),
+                Just("a"),
+                Just("zz"),
+                Just("é€😀"),
+                Just("0\u{0}1")
+            ]
+            .prop_map(PlainValue::S),
+            (any::<i64>(), -20i32..20).prop_map(|(n, shift)| {
+                let text = format!("{n}e{shift}");
+                PlainValue::N(Number::parse(&text).unwrap())
+            }),
+        ]
+    }
+
+    proptest! {
+        /// A plain item encodes, sizes and keys exactly as the same item as an attribute map.
+        #[test]
+        fn plain_items_match_their_attribute_maps(
+            attributes in proptest::collection::vec(
+                (prop_oneof![Just(""), Just("a"), Just("b"), Just("pk"), Just("ä"), Just("a0")],
+                 plain_value()),
+                0..6,
+            )
+        ) {
+            let Some(item) = PlainItem::new(attributes.clone()) else {
+                let mut names: Vec<&str> = attributes.iter().map(|a| a.0).collect();
+                names.sort_unstable();
+                names.dedup();
+                prop_assert!(names.len() < attributes.len());
+                return Ok(());
+            };
+            let map = item.to_item();
+            prop_assert_eq!(map.len(), attributes.len());
+            let (mut plain, mut general) = (Vec::new(), Vec::new());
+            item.encode(&mut plain);
+            encode_item(&map, &mut general);
+            prop_assert_eq!(plain, general);
+            prop_assert_eq!(item.size(), item_size(&map));
+            prop_assert_eq!(item.has_empty_name(), map.contains_key(""));
+            for (name, value) in &map {
+                let plain_value = item.get(name).unwrap();
+                prop_assert_eq!(&plain_value.to_attribute_value(), value);
+                let (mut plain, mut general) = (Vec::new(), Vec::new());
+                plain_value.encode_key(&mut plain);
+                encode_key_value(value, &mut general);
+                prop_assert_eq!(plain, general);
+            }
+        }
+    }
+}
