@@ -123,19 +123,44 @@ impl KeyLocks {
 
     /// Locks the items of a batch write, waiting like `lock`, in key order so two batches
     /// cannot wait on each other in a cycle. Items a transaction holds are not waited for:
-    /// their indexes (into `keys`) come back, with the guards of the others.
-    pub async fn lock_batch(&self, keys: &[&[u8]]) -> (Vec<KeyGuard<'_>>, Vec<usize>) {
+    /// their indexes (into `keys`) come back, with the guard of the others.
+    pub async fn lock_batch(&self, keys: &[&[u8]]) -> (BatchGuard<'_>, Vec<usize>) {
         let order = key_order(keys);
-        let entries = self.entries(keys, &order);
-        let mut guards = Vec::with_capacity(order.len());
+        let mut guard = BatchGuard {
+            locks: self,
+            held: Vec::with_capacity(order.len()),
+        };
+        // Every item free so far is taken under the one hold of the table that finds the
+        // entries, as the waits below would take it; from the first item that is not, the
+        // rest are waited for in order.
+        let mut pending = Vec::new();
+        {
+            let mut table = self.table();
+            for &index in &order {
+                let Some(key) = keys.get(index) else {
+                    continue;
+                };
+                let lock = Self::entry_in(&mut table, key);
+                if pending.is_empty()
+                    && !lock.transaction.load(Ordering::Acquire)
+                    && lock.try_acquire(WRITE_PERMITS)
+                {
+                    lock.writer.store(true, Ordering::Release);
+                    guard.held.push(lock);
+                } else {
+                    let lock = Some(lock);
+                    pending.push((index, Pending { locks: self, lock }));
+                }
+            }
+        }
         let mut busy = Vec::new();
-        for (index, pending) in order.into_iter().zip(entries) {
-            match pending.lock_write().await {
-                Some(guard) => guards.push(guard),
+        for (index, mut pending) in pending {
+            match pending.acquire_write().await {
+                Some(lock) => guard.held.push(lock),
                 None => busy.push(index),
             }
         }
-        (guards, busy)
+        (guard, busy)
     }
 
     /// Locks every item of a write transaction. An item a writer holds is a conflict: the
@@ -233,14 +258,24 @@ struct Pending<'a> {
 }
 
 impl<'a> Pending<'a> {
-    /// Locks for a single-item or batch write (see `KeyLocks::lock`).
+    /// Locks for a single-item write (see `KeyLocks::lock`).
     async fn lock_write(mut self) -> Option<KeyGuard<'a>> {
+        let lock = self.acquire_write().await?;
+        Some(KeyGuard {
+            locks: self.locks,
+            lock,
+            permits: WRITE_PERMITS,
+        })
+    }
+
+    /// Locks for a single-item or batch write; the lock is then the caller's to release.
+    async fn acquire_write(&mut self) -> Option<Arc<KeyLock>> {
         let lock = self.lock.as_ref()?;
         if lock.transaction.load(Ordering::Acquire) || !lock.acquire(WRITE_PERMITS).await {
             return None;
         }
         lock.writer.store(true, Ordering::Release);
-        self.take_guard(WRITE_PERMITS)
+        self.lock.take()
     }
 
     /// The guard of permits already acquired.
@@ -267,6 +302,38 @@ fn key_order(keys: &[&[u8]]) -> Vec<usize> {
     order.sort_unstable_by(|a, b| keys.get(*a).cmp(&keys.get(*b)));
     order.dedup_by(|a, b| keys.get(*a) == keys.get(*b));
     order
+}
+
+/// The items a batch write holds; released on drop, under one hold of the table.
+pub struct BatchGuard<'a> {
+    locks: &'a KeyLocks,
+    /// Held for writing.
+    held: Vec<Arc<KeyLock>>,
+}
+
+impl BatchGuard<'_> {
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.held.len()
+    }
+}
+
+impl Drop for BatchGuard<'_> {
+    fn drop(&mut self) {
+        let mut table = self.locks.table();
+        for lock in &self.held {
+            // As in `release_entry`: nobody else references the entry, so nobody waits for it
+            // and it can go as it is.
+            if Arc::strong_count(lock) == 2 {
+                table.remove(lock.key.as_ref());
+            } else {
+                lock.writer.store(false, Ordering::Release);
+                lock.permits.add_permits(WRITE_PERMITS as usize);
+            }
+        }
+        drop(table);
+        self.held.clear();
+    }
 }
 
 impl Drop for KeyGuard<'_> {
@@ -375,6 +442,42 @@ mod tests {
         ];
         assert_eq!(waits, [true, true], "the waits were not abandoned");
         drop(held);
+        assert!(locks.table().is_empty());
+    }
+
+    /// A batch takes the free items at once and waits in key order for the others; what it
+    /// releases goes to whoever waits for it.
+    #[tokio::test]
+    async fn batches_wait_for_writers_and_hand_on_their_items() {
+        let locks = Arc::new(KeyLocks::new());
+        let single = locks.lock(b"b").await.unwrap();
+        let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
+        let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+        let batch = {
+            let locks = Arc::clone(&locks);
+            tokio::spawn(async move {
+                let (guard, busy) = locks.lock_batch(&[b"c", b"b", b"a"]).await;
+                let _ = locked_tx.send((guard.len(), busy));
+                let _ = release_rx.await;
+            })
+        };
+        tokio::task::yield_now().await;
+        // "a", ahead of "b" in key order, is the batch's already; "c" is not yet.
+        assert_eq!(locks.lock_transaction(&[b"a"]).await.err(), Some(0));
+        let txn = locks.lock_transaction(&[b"c"]).await.unwrap();
+        drop(txn);
+        let waiter = {
+            let locks = Arc::clone(&locks);
+            tokio::spawn(async move { locks.lock(b"a").await.map(|_| ()).is_ok() })
+        };
+        tokio::task::yield_now().await;
+        drop(single);
+        assert_eq!(locked_rx.await.unwrap(), (3, vec![]));
+        assert!(!waiter.is_finished());
+        release_tx.send(()).unwrap();
+        batch.await.unwrap();
+        let handed_on = tokio::time::timeout(std::time::Duration::from_secs(10), waiter).await;
+        assert!(handed_on.expect("the batch did not release").unwrap());
         assert!(locks.table().is_empty());
     }
 
