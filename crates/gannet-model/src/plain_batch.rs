@@ -382,6 +382,118 @@ mod tests {
         }
     }
 
+    /// Renders tables of items as JSON, with `spaces` (cycled) between every two tokens.
+    /// Table names with their items' attributes, as a test writes them.
+    type Tables = Vec<(String, Vec<Vec<(String, Value)>>)>;
+
+    fn render(tables: &Tables, spaces: &[&str]) -> String {
+        let mut tokens: Vec<String> = Vec::new();
+        let quoted = |s: &str| serde_json::to_string(s).unwrap();
+        tokens.extend(["{".into(), quoted("RequestItems"), ":".into(), "{".into()]);
+        for (t, (table, items)) in tables.iter().enumerate() {
+            if t > 0 {
+                tokens.push(",".into());
+            }
+            tokens.extend([quoted(table), ":".into(), "[".into()]);
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    tokens.push(",".into());
+                }
+                tokens.extend(["{".into(), quoted("PutRequest"), ":".into(), "{".into()]);
+                tokens.extend([quoted("Item"), ":".into(), "{".into()]);
+                for (a, (name, value)) in item.iter().enumerate() {
+                    if a > 0 {
+                        tokens.push(",".into());
+                    }
+                    let (ty, text) = match value {
+                        Value::S(s) => ("S", s.clone()),
+                        Value::N(n) => ("N", n.clone()),
+                    };
+                    tokens.extend([quoted(name), ":".into(), "{".into(), quoted(ty)]);
+                    tokens.extend([":".into(), quoted(&text), "}".into()]);
+                }
+                tokens.extend(["}".into(), "}".into(), "}".into()]);
+            }
+            tokens.push("]".into());
+        }
+        tokens.extend(["}".into(), "}".into()]);
+        let mut body = String::new();
+        for (i, token) in tokens.iter().enumerate() {
+            body.push_str(spaces[i % spaces.len()]);
+            body.push_str(token);
+        }
+        body.push_str(spaces[tokens.len() % spaces.len()]);
+        body
+    }
+
+    #[derive(Debug, Clone)]
+    enum Value {
+        S(String),
+        N(String),
+    }
+
+    fn request_tables() -> impl Strategy<Value = Tables> {
+        let value = prop_oneof![
+            "[a-zé€ ]{0,6}".prop_map(Value::S),
+            (any::<i32>(), 0u8..3).prop_map(|(n, form)| Value::N(match form {
+                0 => n.to_string(),
+                1 => format!("{n}.25"),
+                _ => format!("{n}e-3"),
+            })),
+        ];
+        let item = proptest::collection::btree_map("[a-z]{1,3}", value, 0..4)
+            .prop_map(|m| m.into_iter().collect::<Vec<_>>());
+        proptest::collection::vec(
+            ("[a-zA-Z0-9_.-]{1,8}", proptest::collection::vec(item, 0..4)),
+            0..3,
+        )
+    }
+
+    fn spaces() -> impl Strategy<Value = Vec<&'static str>> {
+        proptest::collection::vec(
+            prop_oneof![Just(""), Just(" "), Just("\n  "), Just("\t"), Just("\r\n")],
+            1..6,
+        )
+    }
+
+    proptest! {
+        /// Whatever the whitespace, a plain request reads as what was written.
+        #[test]
+        fn reads_what_was_written(tables in request_tables(), spaces in spaces()) {
+            let body = render(&tables, &spaces);
+            let plain = PlainBatchWrite::parse(&body).expect("a plain request was refused");
+            prop_assert_eq!(plain.tables.len(), tables.len());
+            for (read, (table, items)) in plain.tables.iter().zip(&tables) {
+                prop_assert_eq!(read.table_name, table.as_str());
+                prop_assert_eq!(read.items.len(), items.len());
+                for (read, item) in read.items.iter().zip(items) {
+                    let expected: Item = item
+                        .iter()
+                        .map(|(name, value)| {
+                            let value = match value {
+                                Value::S(s) => AttributeValue::S(s.clone()),
+                                Value::N(n) => AttributeValue::N(Number::parse(n).unwrap()),
+                            };
+                            (name.clone(), value)
+                        })
+                        .collect();
+                    prop_assert_eq!(read.to_item(), expected);
+                }
+            }
+        }
+
+        /// A request cut short anywhere is refused.
+        #[test]
+        fn refuses_requests_cut_short(tables in request_tables(), spaces in spaces(), cut in any::<prop::sample::Index>()) {
+            let body = render(&tables, &spaces);
+            let end = body.trim_end().len();
+            let cut = cut.index(end);
+            if body.is_char_boundary(cut) {
+                prop_assert!(PlainBatchWrite::parse(&body[..cut]).is_none(), "read {}", &body[..cut]);
+            }
+        }
+    }
+
     fn plain_value() -> impl Strategy<Value = PlainValue<'static>> {
         prop_oneof![
             prop_oneof![
