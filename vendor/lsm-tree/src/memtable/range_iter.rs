@@ -1,6 +1,6 @@
 // Gannet patch: iteration over the B-tree memtable (see `Entries` in the parent module).
 
-use super::{to_internal_value, Memtable};
+use super::{to_internal_value, Memtable, MemtableKey};
 use crate::{key::InternalKey, value::InternalValue};
 use std::collections::VecDeque;
 use std::ops::Bound;
@@ -42,14 +42,22 @@ impl<'a> MemtableRange<'a> {
         }
     }
 
+    /// The unfetched part's bounds as the entries' keys.
+    fn map_bounds(&self) -> (Bound<MemtableKey>, Bound<MemtableKey>) {
+        (
+            self.lower.clone().map(MemtableKey::new),
+            self.upper.clone().map(MemtableKey::new),
+        )
+    }
+
     /// Refills the (empty) front buffer from the low end of the unfetched range and moves that
     /// end past it. A short chunk means nothing is left in between.
     fn fetch_front(&mut self) {
         let entries = self.memtable.read_entries();
         self.front = entries
-            .range((self.lower.clone(), self.upper.clone()))
+            .range(self.map_bounds())
             .take(CHUNK)
-            .map(|(key, value)| to_internal_value(key, value))
+            .map(|(key, value)| to_internal_value(&key.key, value))
             .collect();
         drop(entries);
         let full = self.front.len() == CHUNK;
@@ -63,10 +71,10 @@ impl<'a> MemtableRange<'a> {
     fn fetch_back(&mut self) {
         let entries = self.memtable.read_entries();
         self.back = entries
-            .range((self.lower.clone(), self.upper.clone()))
+            .range(self.map_bounds())
             .rev()
             .take(CHUNK)
-            .map(|(key, value)| to_internal_value(key, value))
+            .map(|(key, value)| to_internal_value(&key.key, value))
             .collect();
         drop(entries);
         self.back.make_contiguous().reverse();
