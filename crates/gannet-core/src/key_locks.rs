@@ -25,6 +25,7 @@ use std::sync::{Arc, Mutex, MutexGuard as StdGuard};
 
 use gannet_model::Error;
 // For `get_or_insert_with`: one hash and probe to find or add an entry.
+use gannet_storage::key_head;
 use hashbrown::HashSet;
 use smallvec::SmallVec;
 use tokio::sync::Semaphore;
@@ -301,21 +302,10 @@ impl Drop for Pending<'_> {
 
 /// Indexes of `keys` in key order, duplicates removed.
 fn key_order(keys: &[&[u8]]) -> Vec<usize> {
-    // Storage keys share their first bytes (table, index) and then differ in the partition
-    // hash, so their first eight bytes as an integer order nearly every pair without a
-    // `memcmp`; where they tie, the whole keys decide.
-    let head = |key: &[u8]| {
-        let mut head = [0u8; 8];
-        let len = key.len().min(head.len());
-        if let (Some(target), Some(source)) = (head.get_mut(..len), key.get(..len)) {
-            target.copy_from_slice(source);
-        }
-        u64::from_be_bytes(head)
-    };
     let mut order: Vec<(u64, usize)> = keys
         .iter()
         .enumerate()
-        .map(|(index, key)| (head(key), index))
+        .map(|(index, key)| (key_head(key), index))
         .collect();
     order.sort_unstable_by(|(head_a, a), (head_b, b)| {
         head_a

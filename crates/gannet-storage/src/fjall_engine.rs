@@ -23,7 +23,7 @@ use tokio::sync::oneshot;
 
 use crate::{
     CommitFuture, Direction, Durability, Engine, KeyRange, MAX_KEY_LEN, StorageError, WriteBatch,
-    WriteOp,
+    WriteOp, key_head,
 };
 
 const KEYSPACE: &str = "gannet";
@@ -479,8 +479,8 @@ impl PreparedOp {
 /// Point writes of consecutive batches, reduced on drain to the last write of each key.
 #[derive(Default)]
 struct PointWrites {
-    /// (key, submission order, value); `None` deletes.
-    writes: Vec<(Slice, usize, Option<Slice>)>,
+    /// (key, value) in submission order; `None` deletes. Taken on drain.
+    writes: Vec<Option<(Slice, Option<Slice>)>>,
 }
 
 impl PointWrites {
@@ -488,10 +488,9 @@ impl PointWrites {
     fn extend(&mut self, ops: Vec<PreparedOp>) {
         self.writes.reserve(ops.len());
         for op in ops {
-            let order = self.writes.len();
             match op {
-                PreparedOp::Put { key, value } => self.writes.push((key, order, Some(value))),
-                PreparedOp::Delete { key } => self.writes.push((key, order, None)),
+                PreparedOp::Put { key, value } => self.writes.push(Some((key, Some(value)))),
+                PreparedOp::Delete { key } => self.writes.push(Some((key, None))),
                 // Batches holding a range delete are applied on their own.
                 PreparedOp::DeleteRange { .. } => {}
             }
@@ -499,20 +498,42 @@ impl PointWrites {
     }
 
     fn drain_into(&mut self, keyspace: &Keyspace, out: &mut OwnedWriteBatch) {
+        fn key_at(writes: &[Option<(Slice, Option<Slice>)>], at: usize) -> Option<&[u8]> {
+            writes
+                .get(at)
+                .and_then(Option::as_ref)
+                .map(|(key, _)| &**key)
+        }
         // fjall stamps every item of a batch with one sequence number, so two writes to a key
-        // would tie: of equal keys, sorted in submission order, the last one wins. (An unstable
-        // sort on (key, order) needs no scratch buffer, unlike a stable one.)
-        self.writes
-            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut writes = self.writes.drain(..).peekable();
-        while let Some((key, _, value)) = writes.next() {
-            if writes.peek().is_some_and(|(next, _, _)| *next == key) {
+        // would tie: of equal keys, sorted in submission order, the last one wins. The sort
+        // moves (head, position) pairs and reads a key only where two heads tie.
+        let mut order: Vec<(u64, usize)> = self
+            .writes
+            .iter()
+            .enumerate()
+            .filter_map(|(at, write)| write.as_ref().map(|(key, _)| (key_head(key), at)))
+            .collect();
+        order.sort_unstable_by(|(head_a, a), (head_b, b)| {
+            head_a
+                .cmp(head_b)
+                .then_with(|| key_at(&self.writes, *a).cmp(&key_at(&self.writes, *b)))
+                .then(a.cmp(b))
+        });
+        let mut order = order.into_iter().peekable();
+        while let Some((head, at)) = order.next() {
+            let superseded = order.peek().is_some_and(|(next_head, next)| {
+                *next_head == head && key_at(&self.writes, *next) == key_at(&self.writes, at)
+            });
+            let write = self.writes.get_mut(at).and_then(Option::take);
+            if superseded {
                 continue;
             }
-            match value {
-                Some(value) => out.insert(keyspace, key, value),
-                None => out.remove(keyspace, key),
+            match write {
+                Some((key, Some(value))) => out.insert(keyspace, key, value),
+                Some((key, None)) => out.remove(keyspace, key),
+                None => {}
             }
         }
+        self.writes.clear();
     }
 }

@@ -58,6 +58,19 @@ pub enum WriteOp {
     },
 }
 
+/// A key's first eight bytes as a big-endian integer, zero-padded: where two heads differ,
+/// they order their keys as the keys' bytes do. Storage keys share only their table and index
+/// bytes before the partition hash, so comparing heads first orders nearly every pair of keys
+/// without reading them.
+pub fn key_head(key: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    let len = key.len().min(head.len());
+    if let (Some(target), Some(source)) = (head.get_mut(..len), key.get(..len)) {
+        target.copy_from_slice(source);
+    }
+    u64::from_be_bytes(head)
+}
+
 /// Writes applied all together or not at all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteBatch {
