@@ -58,16 +58,20 @@ pub(crate) fn encode_plain_item(attributes: &[(&str, PlainValue<'_>)], out: &mut
     for (name, value) in attributes {
         put_bytes(name.as_bytes(), out);
         match value {
-            PlainValue::S(s) => {
-                out.push(TAG_S);
-                put_bytes(s.as_bytes(), out);
-            }
-            PlainValue::N(n) => {
-                out.push(TAG_N);
-                encode_number(n, out);
-            }
+            PlainValue::S(s) => encode_s(s, out),
+            PlainValue::N(n) => encode_n(n, out),
         }
     }
+}
+
+fn encode_s(s: &str, out: &mut Vec<u8>) {
+    out.push(TAG_S);
+    put_bytes(s.as_bytes(), out);
+}
+
+fn encode_n(n: &Number, out: &mut Vec<u8>) {
+    out.push(TAG_N);
+    encode_number(n, out);
 }
 
 fn put_varint(mut v: u64, out: &mut Vec<u8>) {
@@ -93,14 +97,8 @@ fn encode_map(map: &Item, out: &mut Vec<u8>) {
 
 fn encode_value(v: &AttributeValue, out: &mut Vec<u8>) {
     match v {
-        AttributeValue::S(s) => {
-            out.push(TAG_S);
-            put_bytes(s.as_bytes(), out);
-        }
-        AttributeValue::N(n) => {
-            out.push(TAG_N);
-            encode_number(n, out);
-        }
+        AttributeValue::S(s) => encode_s(s, out),
+        AttributeValue::N(n) => encode_n(n, out),
         AttributeValue::B(b) => {
             out.push(TAG_B);
             put_bytes(b, out);

@@ -8,6 +8,7 @@
 //! requests it accepts.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -152,18 +153,51 @@ where
 
 impl<'de> Deserialize<'de> for PlainBatchWrite<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Request;
-        impl<'de> Visitor<'de> for Request {
-            type Value = PlainBatchWrite<'de>;
+        OnlyMember::<RequestItemsMember, RequestItems>::deserialize(d).map(|request| {
+            PlainBatchWrite {
+                tables: request.0.0,
+            }
+        })
+    }
+}
+
+/// The name of the one member an `OnlyMember` object holds.
+trait MemberName {
+    const NAME: &'static str;
+}
+
+struct RequestItemsMember;
+impl MemberName for RequestItemsMember {
+    const NAME: &'static str = "RequestItems";
+}
+
+struct PutRequestMember;
+impl MemberName for PutRequestMember {
+    const NAME: &'static str = "PutRequest";
+}
+
+struct ItemMember;
+impl MemberName for ItemMember {
+    const NAME: &'static str = "Item";
+}
+
+/// An object of exactly one member, named `N::NAME`, whose value reads as `T`.
+struct OnlyMember<N, T>(T, PhantomData<N>);
+
+impl<'de, N: MemberName, T: Deserialize<'de>> Deserialize<'de> for OnlyMember<N, T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Object<N, T>(PhantomData<(N, T)>);
+        impl<'de, N: MemberName, T: Deserialize<'de>> Visitor<'de> for Object<N, T> {
+            type Value = OnlyMember<N, T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a BatchWriteItem request")
+                write!(f, "an object of one member, {}", N::NAME)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                only_member(map, "RequestItems", |map| map.next_value::<RequestItems>())
-                    .map(|items| PlainBatchWrite { tables: items.0 })
+                only_member(map, N::NAME, |map| map.next_value::<T>())
+                    .map(|value| OnlyMember(value, PhantomData))
             }
         }
-        d.deserialize_map(Request)
+        d.deserialize_map(Object(PhantomData))
     }
 }
 
@@ -203,8 +237,8 @@ impl<'de> Deserialize<'de> for PutRequests<'de> {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(25).min(25));
-                while let Some(item) = seq.next_element::<PutRequest>()? {
-                    items.push(item.0);
+                while let Some(request) = seq.next_element::<PutRequest>()? {
+                    items.push(request.0.0);
                 }
                 Ok(PutRequests(items))
             }
@@ -214,43 +248,7 @@ impl<'de> Deserialize<'de> for PutRequests<'de> {
 }
 
 /// `{"PutRequest": {"Item": {...}}}`.
-struct PutRequest<'a>(PlainItem<'a>);
-
-impl<'de> Deserialize<'de> for PutRequest<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Request;
-        impl<'de> Visitor<'de> for Request {
-            type Value = PutRequest<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a write request")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                only_member(map, "PutRequest", |map| map.next_value::<ItemMember>())
-                    .map(|item| PutRequest(item.0))
-            }
-        }
-        d.deserialize_map(Request)
-    }
-}
-
-/// `{"Item": {...}}`.
-struct ItemMember<'a>(PlainItem<'a>);
-
-impl<'de> Deserialize<'de> for ItemMember<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Member;
-        impl<'de> Visitor<'de> for Member {
-            type Value = ItemMember<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a PutRequest")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                only_member(map, "Item", |map| map.next_value::<PlainItem>()).map(ItemMember)
-            }
-        }
-        d.deserialize_map(Member)
-    }
-}
+type PutRequest<'a> = OnlyMember<PutRequestMember, OnlyMember<ItemMember, PlainItem<'a>>>;
 
 impl<'de> Deserialize<'de> for PlainItem<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
