@@ -24,8 +24,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard as StdGuard};
 
 use gannet_model::Error;
-// For `get_or_insert_with`: one hash and probe to find or add an entry.
 use gannet_storage::key_head;
+// For `get_or_insert_with`: one hash and probe to find or add an entry.
 use hashbrown::HashSet;
 use smallvec::SmallVec;
 use tokio::sync::Semaphore;
