@@ -169,6 +169,40 @@ def test_batch_get_wrong_key_shape(ddb, table):
 # --- BatchWriteItem ----------------------------------------------------------------------------
 
 
+def test_batch_write_of_plain_items_reports_capacity(ddb, two_tables):
+    """Only puts of S and N attributes: the shape Gannet writes without building items."""
+    plain, ranged = two_tables
+    big = "x" * 1500
+    resp = ddb.batch_write_item(
+        RequestItems={
+            plain: [
+                {"PutRequest": {"Item": {"pk": {"S": "a"}, "v": {"N": "1.50"}}}},
+                {"PutRequest": {"Item": {"pk": {"S": "b"}, "big": {"S": big}}}},
+            ],
+            ranged: [{"PutRequest": {"Item": {"pk": {"S": "h"}, "sk": {"N": "-7"}}}}],
+        },
+        ReturnConsumedCapacity="TOTAL",
+        ReturnItemCollectionMetrics="SIZE",
+    )
+    assert resp["UnprocessedItems"] == {}
+    # One unit per started KB written: the 1.5 KB item costs two.
+    assert capacity_by_table(resp) == {plain: 3.0, ranged: 1.0}
+    assert by_pk(scan_all(ddb, plain)) == [
+        {"pk": {"S": "a"}, "v": {"N": "1.5"}},
+        {"pk": {"S": "b"}, "big": {"S": big}},
+    ]
+    assert scan_all(ddb, ranged) == [{"pk": {"S": "h"}, "sk": {"N": "-7"}}]
+    # An unknown ReturnConsumedCapacity is still refused as DynamoDB refuses it.
+    with pytest.raises(ClientError) as e:
+        ddb.batch_write_item(
+            RequestItems={plain: [{"PutRequest": {"Item": {"pk": {"S": "c"}}}}]},
+            ReturnConsumedCapacity="ALL",
+        )
+    assert e.value.response["Error"]["Code"] == "ValidationException"
+    assert "returnConsumedCapacity" in e.value.response["Error"]["Message"]
+    assert {i["pk"]["S"] for i in scan_all(ddb, plain)} == {"a", "b"}
+
+
 def test_batch_write_puts_and_deletes_across_tables(ddb, two_tables):
     plain, ranged = two_tables
     ddb.put_item(TableName=plain, Item={"pk": {"S": "old"}, "v": {"N": "1"}})

@@ -12,7 +12,7 @@ use gannet_model::names::check_table_name_or_arn;
 use gannet_model::plain_batch::PlainBatchWrite;
 
 use crate::batch_ops::{MAX_BATCH_WRITES, PlannedWrite, RequestOf};
-use crate::capacity::CapacityReport;
+use crate::capacity::collect_write_reports;
 use crate::database::Database;
 use crate::item_key::storage_key_from_plain_item;
 use crate::stored_item::encode_stored_plain_item;
@@ -23,8 +23,14 @@ impl Database {
         &self,
         request: &PlainBatchWrite<'_>,
     ) -> Option<Result<BatchWriteItemOutput, Error>> {
+        let mut violations = ConstraintViolations::new();
+        let capacity = collect_write_reports(
+            request.return_consumed_capacity,
+            request.return_item_collection_metrics,
+            &mut violations,
+        );
         let count: usize = request.tables.iter().map(|t| t.items.len()).sum();
-        if request.tables.is_empty() || count > MAX_BATCH_WRITES {
+        if !violations.is_empty() || request.tables.is_empty() || count > MAX_BATCH_WRITES {
             return None;
         }
         let mut tables = Vec::with_capacity(request.tables.len());
@@ -61,10 +67,7 @@ impl Database {
                 });
             }
         }
-        Some(
-            self.apply_batch_writes(tables, writes, CapacityReport::None)
-                .await,
-        )
+        Some(self.apply_batch_writes(tables, writes, capacity).await)
     }
 }
 

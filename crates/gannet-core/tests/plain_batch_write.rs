@@ -173,14 +173,34 @@ fn table_writes() -> impl Strategy<Value = String> {
         })
 }
 
+/// ReturnConsumedCapacity and ReturnItemCollectionMetrics members, now and then invalid.
+fn report_members() -> impl Strategy<Value = Vec<String>> {
+    let capacity = prop_oneof![Just("NONE"), Just("TOTAL"), Just("INDEXES"), Just("total")];
+    let metrics = prop_oneof![Just("SIZE"), Just("NONE"), Just("bad")];
+    (
+        proptest::option::weighted(0.4, capacity),
+        proptest::option::weighted(0.3, metrics),
+    )
+        .prop_map(|(capacity, metrics)| {
+            let capacity = capacity.map(|v| format!("\"ReturnConsumedCapacity\": \"{v}\""));
+            let metrics = metrics.map(|v| format!("\"ReturnItemCollectionMetrics\": \"{v}\""));
+            capacity.into_iter().chain(metrics).collect()
+        })
+}
+
 fn request() -> impl Strategy<Value = String> {
     let count = prop_oneof![1 => Just(0usize), 30 => Just(1usize), 10 => Just(2), 3 => Just(3)];
-    count
-        .prop_flat_map(|count| proptest::collection::vec(table_writes(), count))
-        .prop_map(|tables| {
-            // Written by hand so a table can be named twice, as a client may send it.
-            format!("{{\"RequestItems\": {{{}}}}}", tables.join(", "))
-        })
+    let tables = count.prop_flat_map(|count| proptest::collection::vec(table_writes(), count));
+    (tables, report_members(), any::<bool>()).prop_map(|(tables, mut members, first)| {
+        // Written by hand so a table can be named twice, as a client may send it.
+        let items = format!("\"RequestItems\": {{{}}}", tables.join(", "));
+        if first {
+            members.insert(0, items);
+        } else {
+            members.push(items);
+        }
+        format!("{{{}}}", members.join(", "))
+    })
 }
 
 proptest! {

@@ -1,5 +1,6 @@
 //! BatchWriteItem requests of the commonest shape, read with their strings borrowed from the
-//! body: only `RequestItems`, only PutRequests, items whose attributes are all S or N, with no
+//! body: `RequestItems` (and perhaps ReturnConsumedCapacity and ReturnItemCollectionMetrics),
+//! only PutRequests, items whose attributes are all S or N, with no
 //! escaped character anywhere. The writes of such a request are computed without building an
 //! attribute map per item and dropping it again, which is most of the CPU a batch of small
 //! items costs. Anything else (another member, a DeleteRequest, another type, an escape, a
@@ -23,6 +24,8 @@ use crate::value::{AttributeValue, Item};
 pub struct PlainBatchWrite<'a> {
     /// In request order; a table named twice is kept twice (the general path decides).
     pub tables: Vec<PlainTableWrites<'a>>,
+    pub return_consumed_capacity: Option<&'a str>,
+    pub return_item_collection_metrics: Option<&'a str>,
 }
 
 #[derive(Debug)]
@@ -153,22 +156,44 @@ where
 
 impl<'de> Deserialize<'de> for PlainBatchWrite<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        OnlyMember::<RequestItemsMember, RequestItems>::deserialize(d).map(|request| {
-            PlainBatchWrite {
-                tables: request.0.0,
+        struct Request;
+        impl<'de> Visitor<'de> for Request {
+            type Value = PlainBatchWrite<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a BatchWriteItem request")
             }
-        })
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let (mut tables, mut capacity, mut metrics) = (None, None, None);
+                while let Some(member) = map.next_key::<&'de str>()? {
+                    // Each member at most once: serde refuses a repeated one on the general path.
+                    let first = match member {
+                        "RequestItems" => tables
+                            .replace(map.next_value::<RequestItems>()?.0)
+                            .is_none(),
+                        "ReturnConsumedCapacity" => capacity.replace(map.next_value()?).is_none(),
+                        "ReturnItemCollectionMetrics" => {
+                            metrics.replace(map.next_value()?).is_none()
+                        }
+                        _ => return Err(not_plain()),
+                    };
+                    if !first {
+                        return Err(not_plain());
+                    }
+                }
+                Ok(PlainBatchWrite {
+                    tables: tables.ok_or_else(not_plain)?,
+                    return_consumed_capacity: capacity,
+                    return_item_collection_metrics: metrics,
+                })
+            }
+        }
+        d.deserialize_map(Request)
     }
 }
 
 /// The name of the one member an `OnlyMember` object holds.
 trait MemberName {
     const NAME: &'static str;
-}
-
-struct RequestItemsMember;
-impl MemberName for RequestItemsMember {
-    const NAME: &'static str = "RequestItems";
 }
 
 struct PutRequestMember;
@@ -341,12 +366,25 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_report_members_in_any_order() {
+        let body = r#"{"ReturnItemCollectionMetrics": "SIZE", "RequestItems": {},
+            "ReturnConsumedCapacity": "bogus"}"#;
+        let plain = PlainBatchWrite::parse(body).unwrap();
+        assert_eq!(plain.return_consumed_capacity, Some("bogus"));
+        assert_eq!(plain.return_item_collection_metrics, Some("SIZE"));
+        assert!(plain.tables.is_empty());
+    }
+
+    #[test]
     fn refuses_everything_else() {
         let refused = [
-            // Other members, in any position.
-            r#"{"RequestItems": {}, "ReturnConsumedCapacity": "TOTAL"}"#,
-            r#"{"ReturnConsumedCapacity": "NONE", "RequestItems": {}}"#,
+            // Other members, in any position; a member twice; a report that is not a string.
+            r#"{"RequestItems": {}, "ConditionExpression": "x"}"#,
+            r#"{"Other": "NONE", "RequestItems": {}}"#,
             r#"{"RequestItems": {}, "RequestItems": {}}"#,
+            r#"{"RequestItems": {}, "ReturnConsumedCapacity": "NONE", "ReturnConsumedCapacity": "NONE"}"#,
+            r#"{"RequestItems": {}, "ReturnConsumedCapacity": null}"#,
+            r#"{"RequestItems": {}, "ReturnItemCollectionMetrics": 1}"#,
             r#"{"RequestItems": null}"#,
             r#"{}"#,
             "",
