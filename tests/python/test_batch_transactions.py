@@ -170,7 +170,7 @@ def test_batch_get_wrong_key_shape(ddb, table):
 
 
 def test_batch_write_of_plain_items_reports_capacity(ddb, two_tables):
-    """Only puts of S and N attributes: the shape Gannet writes without building items."""
+    """Puts and deletes of S and N attributes: the shape Gannet writes without building items."""
     plain, ranged = two_tables
     big = "x" * 1500
     resp = ddb.batch_write_item(
@@ -192,6 +192,32 @@ def test_batch_write_of_plain_items_reports_capacity(ddb, two_tables):
         {"pk": {"S": "b"}, "big": {"S": big}},
     ]
     assert scan_all(ddb, ranged) == [{"pk": {"S": "h"}, "sk": {"N": "-7"}}]
+    resp = ddb.batch_write_item(
+        RequestItems={
+            plain: [
+                {"DeleteRequest": {"Key": {"pk": {"S": "a"}}}},
+                {"PutRequest": {"Item": {"pk": {"S": "c"}}}},
+            ],
+            ranged: [{"DeleteRequest": {"Key": {"pk": {"S": "h"}, "sk": {"N": "-7.0"}}}}],
+        },
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert resp["UnprocessedItems"] == {}
+    assert capacity_by_table(resp) == {plain: 2.0, ranged: 1.0}
+    assert {i["pk"]["S"] for i in scan_all(ddb, plain)} == {"b", "c"}
+    assert scan_all(ddb, ranged) == []
+    # A key with more than the key attributes is refused, and nothing of the batch is written.
+    with pytest.raises(ClientError) as e:
+        ddb.batch_write_item(
+            RequestItems={
+                plain: [
+                    {"PutRequest": {"Item": {"pk": {"S": "d"}}}},
+                    {"DeleteRequest": {"Key": {"pk": {"S": "b"}, "v": {"N": "1"}}}},
+                ]
+            }
+        )
+    assert_error(e, "ValidationException", "The provided key element does not match the schema")
+    assert {i["pk"]["S"] for i in scan_all(ddb, plain)} == {"b", "c"}
     # An unknown ReturnConsumedCapacity is still refused as DynamoDB refuses it.
     with pytest.raises(ClientError) as e:
         ddb.batch_write_item(
@@ -200,7 +226,7 @@ def test_batch_write_of_plain_items_reports_capacity(ddb, two_tables):
         )
     assert e.value.response["Error"]["Code"] == "ValidationException"
     assert "returnConsumedCapacity" in e.value.response["Error"]["Message"]
-    assert {i["pk"]["S"] for i in scan_all(ddb, plain)} == {"a", "b"}
+    assert {i["pk"]["S"] for i in scan_all(ddb, plain)} == {"b", "c"}
 
 
 def test_batch_write_puts_and_deletes_across_tables(ddb, two_tables):

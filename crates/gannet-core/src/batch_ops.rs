@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use gannet_model::api::{
     BatchGetItemInput, BatchGetItemOutput, BatchWriteItemInput, BatchWriteItemOutput,
-    KeysAndAttributes, PutRequest, WriteRequest,
+    DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest,
 };
 use gannet_model::error::ConstraintViolations;
 use gannet_model::names::check_table_name_or_arn;
-use gannet_model::plain_batch::PlainItem;
+use gannet_model::plain_batch::PlainWrite;
 use gannet_model::{Error, Item};
 use gannet_storage::WriteBatch;
 
@@ -45,19 +45,24 @@ pub(crate) struct PlannedWrite<'r> {
 /// The request a planned write came from, to answer it in UnprocessedItems as it was asked.
 pub(crate) enum RequestOf<'r> {
     Parsed(&'r WriteRequest),
-    /// The Item of a plain request's PutRequest.
-    Plain(&'r PlainItem<'r>),
+    Plain(&'r PlainWrite<'r>),
 }
 
 impl RequestOf<'_> {
     fn to_request(&self) -> WriteRequest {
         match self {
             RequestOf::Parsed(request) => (*request).clone(),
-            RequestOf::Plain(item) => WriteRequest {
+            RequestOf::Plain(PlainWrite::Put(item)) => WriteRequest {
                 put_request: Some(PutRequest {
                     item: Some(item.to_item()),
                 }),
                 delete_request: None,
+            },
+            RequestOf::Plain(PlainWrite::Delete(key)) => WriteRequest {
+                put_request: None,
+                delete_request: Some(DeleteRequest {
+                    key: Some(key.to_item()),
+                }),
             },
         }
     }

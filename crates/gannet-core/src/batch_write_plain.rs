@@ -9,12 +9,12 @@ use gannet_model::api::BatchWriteItemOutput;
 use gannet_model::error::ConstraintViolations;
 use gannet_model::limits::MAX_ITEM_SIZE;
 use gannet_model::names::check_table_name_or_arn;
-use gannet_model::plain_batch::PlainBatchWrite;
+use gannet_model::plain_batch::{PlainBatchWrite, PlainWrite};
 
 use crate::batch_ops::{MAX_BATCH_WRITES, PlannedWrite, RequestOf};
 use crate::capacity::collect_write_reports;
 use crate::database::Database;
-use crate::item_key::storage_key_from_plain_item;
+use crate::item_key::{storage_key_from_plain_item, storage_key_from_plain_key};
 use crate::stored_item::encode_stored_plain_item;
 
 impl Database {
@@ -29,7 +29,7 @@ impl Database {
             request.return_item_collection_metrics,
             &mut violations,
         );
-        let count: usize = request.tables.iter().map(|t| t.items.len()).sum();
+        let count: usize = request.tables.iter().map(|t| t.writes.len()).sum();
         if !violations.is_empty() || request.tables.is_empty() || count > MAX_BATCH_WRITES {
             return None;
         }
@@ -43,26 +43,38 @@ impl Database {
                 .tables
                 .get(..index)
                 .is_some_and(|earlier| earlier.iter().any(|t| t.table_name == name));
-            if table_writes.items.is_empty() || repeated || !valid_table_name(name) {
+            if table_writes.writes.is_empty() || repeated || !valid_table_name(name) {
                 return None;
             }
             let table = self.table_for_items(name).ok()?;
             let table_index = tables.len();
             tables.push((table.description.table_name.clone(), name));
-            for item in &table_writes.items {
-                if item.has_empty_name() {
-                    return None;
-                }
-                let key = storage_key_from_plain_item(table.id, &table.primary_key, item)?;
-                let size = item.size();
-                if size > MAX_ITEM_SIZE || writes.iter().any(|write| write.key == key) {
+            for write in &table_writes.writes {
+                let (key, value, size) = match write {
+                    PlainWrite::Put(item) => {
+                        if item.has_empty_name() {
+                            return None;
+                        }
+                        let key = storage_key_from_plain_item(table.id, &table.primary_key, item)?;
+                        let size = item.size();
+                        if size > MAX_ITEM_SIZE {
+                            return None;
+                        }
+                        (key, Some(encode_stored_plain_item(item, size)), size)
+                    }
+                    PlainWrite::Delete(key) => {
+                        let key = storage_key_from_plain_key(table.id, &table.primary_key, key)?;
+                        (key, None, 0)
+                    }
+                };
+                if writes.iter().any(|planned| planned.key == key) {
                     return None;
                 }
                 writes.push(PlannedWrite {
                     table: table_index,
-                    request: RequestOf::Plain(item),
+                    request: RequestOf::Plain(write),
                     key,
-                    value: Some(encode_stored_plain_item(item, size)),
+                    value,
                     size,
                 });
             }

@@ -168,6 +168,20 @@ pub fn storage_key_from_plain_item(
     Some(key)
 }
 
+/// The storage key a plain DeleteRequest's `Key` names, or `None` wherever
+/// `storage_key_from_key` would refuse it: exactly the key attributes, of the right types.
+pub fn storage_key_from_plain_key(
+    table_id: u64,
+    primary_key: &PrimaryKey,
+    key: &PlainItem<'_>,
+) -> Option<Vec<u8>> {
+    let expected = 1 + usize::from(primary_key.range.is_some());
+    if key.len() != expected {
+        return None;
+    }
+    storage_key_from_plain_item(table_id, primary_key, key)
+}
+
 fn plain_len_hint(value: &PlainValue<'_>) -> usize {
     match value {
         PlainValue::S(s) => s.len() + 2,

@@ -1,10 +1,10 @@
 //! BatchWriteItem requests of the commonest shape, read with their strings borrowed from the
 //! body: `RequestItems` (and perhaps ReturnConsumedCapacity and ReturnItemCollectionMetrics),
-//! only PutRequests, items whose attributes are all S or N, with no
+//! PutRequests and DeleteRequests whose items and keys have only S and N attributes, with no
 //! escaped character anywhere. The writes of such a request are computed without building an
 //! attribute map per item and dropping it again, which is most of the CPU a batch of small
-//! items costs. Anything else (another member, a DeleteRequest, another type, an escape, a
-//! duplicate name, a malformed number) is refused here and the request takes the general path,
+//! items costs. Anything else (another member, another type, an escape, a duplicate name, a
+//! malformed number) is refused here and the request takes the general path,
 //! which gives every error its exact answer; so this reader only has to be right about the
 //! requests it accepts.
 
@@ -31,8 +31,16 @@ pub struct PlainBatchWrite<'a> {
 #[derive(Debug)]
 pub struct PlainTableWrites<'a> {
     pub table_name: &'a str,
-    /// The Items of the table's PutRequests, in request order.
-    pub items: Vec<PlainItem<'a>>,
+    /// In request order.
+    pub writes: Vec<PlainWrite<'a>>,
+}
+
+#[derive(Debug)]
+pub enum PlainWrite<'a> {
+    /// A PutRequest's Item.
+    Put(PlainItem<'a>),
+    /// A DeleteRequest's Key.
+    Delete(PlainItem<'a>),
 }
 
 /// An item whose attributes are all S or N, sorted by name, names unique.
@@ -70,6 +78,15 @@ impl<'a> PlainItem<'a> {
             .ok()
             .and_then(|at| self.attributes.get(at))
             .map(|(_, value)| value)
+    }
+
+    /// How many attributes the item has.
+    pub fn len(&self) -> usize {
+        self.attributes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.attributes.is_empty()
     }
 
     pub fn has_empty_name(&self) -> bool {
@@ -196,14 +213,14 @@ trait MemberName {
     const NAME: &'static str;
 }
 
-struct PutRequestMember;
-impl MemberName for PutRequestMember {
-    const NAME: &'static str = "PutRequest";
-}
-
 struct ItemMember;
 impl MemberName for ItemMember {
     const NAME: &'static str = "Item";
+}
+
+struct KeyMember;
+impl MemberName for KeyMember {
+    const NAME: &'static str = "Key";
 }
 
 /// An object of exactly one member, named `N::NAME`, whose value reads as `T`.
@@ -239,8 +256,8 @@ impl<'de> Deserialize<'de> for RequestItems<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut tables = Vec::with_capacity(1);
                 while let Some(table_name) = map.next_key::<&'de str>()? {
-                    let items = map.next_value::<PutRequests>()?.0;
-                    tables.push(PlainTableWrites { table_name, items });
+                    let writes = map.next_value::<WriteRequests>()?.0;
+                    tables.push(PlainTableWrites { table_name, writes });
                 }
                 Ok(RequestItems(tables))
             }
@@ -249,31 +266,57 @@ impl<'de> Deserialize<'de> for RequestItems<'de> {
     }
 }
 
-/// A table's list of write requests, every one a PutRequest.
-struct PutRequests<'a>(Vec<PlainItem<'a>>);
+/// A table's list of write requests.
+struct WriteRequests<'a>(Vec<PlainWrite<'a>>);
 
-impl<'de> Deserialize<'de> for PutRequests<'de> {
+impl<'de> Deserialize<'de> for WriteRequests<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Requests;
         impl<'de> Visitor<'de> for Requests {
-            type Value = PutRequests<'de>;
+            type Value = WriteRequests<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a list of write requests")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(25).min(25));
-                while let Some(request) = seq.next_element::<PutRequest>()? {
-                    items.push(request.0.0);
+                let mut writes = Vec::with_capacity(seq.size_hint().unwrap_or(25).min(25));
+                while let Some(write) = seq.next_element::<PlainWrite>()? {
+                    writes.push(write);
                 }
-                Ok(PutRequests(items))
+                Ok(WriteRequests(writes))
             }
         }
         d.deserialize_seq(Requests)
     }
 }
 
-/// `{"PutRequest": {"Item": {...}}}`.
-type PutRequest<'a> = OnlyMember<PutRequestMember, OnlyMember<ItemMember, PlainItem<'a>>>;
+/// `{"PutRequest": {"Item": {...}}}` or `{"DeleteRequest": {"Key": {...}}}`.
+impl<'de> Deserialize<'de> for PlainWrite<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Request;
+        impl<'de> Visitor<'de> for Request {
+            type Value = PlainWrite<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a write request")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let write = match map.next_key::<&'de str>()? {
+                    Some("PutRequest") => {
+                        PlainWrite::Put(map.next_value::<OnlyMember<ItemMember, PlainItem>>()?.0)
+                    }
+                    Some("DeleteRequest") => {
+                        PlainWrite::Delete(map.next_value::<OnlyMember<KeyMember, PlainItem>>()?.0)
+                    }
+                    _ => return Err(not_plain()),
+                };
+                match map.next_key::<&'de str>()? {
+                    None => Ok(write),
+                    Some(_) => Err(not_plain()),
+                }
+            }
+        }
+        d.deserialize_map(Request)
+    }
+}
 
 impl<'de> Deserialize<'de> for PlainItem<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -330,17 +373,26 @@ mod tests {
     use crate::size::item_size;
     use proptest::prelude::*;
 
-    fn table_items(body: &str) -> Option<Vec<(String, Vec<Item>)>> {
+    /// A write as (true for a put, its item or key).
+    fn read_write(write: &PlainWrite<'_>) -> (bool, Item) {
+        match write {
+            PlainWrite::Put(item) => (true, item.to_item()),
+            PlainWrite::Delete(key) => (false, key.to_item()),
+        }
+    }
+
+    /// Each table's name and writes, as `read_write` gives them.
+    type ReadTables = Vec<(String, Vec<(bool, Item)>)>;
+
+    fn table_items(body: &str) -> Option<ReadTables> {
         let plain = PlainBatchWrite::parse(body)?;
         Some(
             plain
                 .tables
                 .iter()
                 .map(|t| {
-                    (
-                        t.table_name.to_owned(),
-                        t.items.iter().map(PlainItem::to_item).collect(),
-                    )
+                    let writes = t.writes.iter().map(read_write).collect();
+                    (t.table_name.to_owned(), writes)
                 })
                 .collect(),
         )
@@ -350,17 +402,19 @@ mod tests {
     fn reads_plain_requests() {
         let body = r#" {"RequestItems": {"t1": [{"PutRequest": {"Item": {"pk": {"S": "a"},
             "n": {"N": "1.50"}}}}], "t2": [{"PutRequest": {"Item": {"pk": {"N": "-7"}}}},
-            {"PutRequest": {"Item": {"pk": {"S": ""}}}}]}} "#;
+            {"DeleteRequest": {"Key": {"pk": {"S": ""}}}}]}} "#;
         let tables = table_items(body).unwrap();
         assert_eq!(tables.len(), 2);
         assert_eq!(tables[0].0, "t1");
+        assert!(tables[0].1[0].0);
         assert_eq!(
-            tables[0].1[0].get("n"),
+            tables[0].1[0].1.get("n"),
             Some(&AttributeValue::N(Number::parse("1.5").unwrap()))
         );
         assert_eq!(tables[1].1.len(), 2);
+        assert!(!tables[1].1[1].0);
         assert_eq!(
-            tables[1].1[1].get("pk"),
+            tables[1].1[1].1.get("pk"),
             Some(&AttributeValue::S(String::new()))
         );
     }
@@ -388,9 +442,14 @@ mod tests {
             r#"{"RequestItems": null}"#,
             r#"{}"#,
             "",
-            r#"{"RequestItems": {"t": [{"DeleteRequest": {"Key": {"pk": {"S": "a"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"DeleteRequest": {"Item": {"pk": {"S": "a"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Key": {"pk": {"S": "a"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"DeleteRequest": {"Key": {"pk": {"S": "a"}}},
+                "PutRequest": {"Item": {"pk": {"S": "a"}}}}]}}"#,
             r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a"}}},
                 "DeleteRequest": {"Key": {"pk": {"S": "a"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"DeleteRequest": {"Key": {"pk": {"B": "YQ=="}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"Other": {"Key": {"pk": {"S": "a"}}}}]}}"#,
             r#"{"RequestItems": {"t": [{"PutRequest": {}}]}}"#,
             r#"{"RequestItems": {"t": [{"PutRequest": {"Item": null}}]}}"#,
             r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a"}}, "X": 1}}]}}"#,
@@ -419,8 +478,9 @@ mod tests {
     }
 
     /// Renders tables of items as JSON, with `spaces` (cycled) between every two tokens.
-    /// Table names with their items' attributes, as a test writes them.
-    type Tables = Vec<(String, Vec<Vec<(String, Value)>>)>;
+    /// Table names with their writes (true for a put; the item's or key's attributes), as a
+    /// test writes them.
+    type Tables = Vec<(String, Vec<(bool, Vec<(String, Value)>)>)>;
 
     fn render(tables: &Tables, spaces: &[&str]) -> String {
         let mut tokens: Vec<String> = Vec::new();
@@ -431,12 +491,17 @@ mod tests {
                 tokens.push(",".into());
             }
             tokens.extend([quoted(table), ":".into(), "[".into()]);
-            for (i, item) in items.iter().enumerate() {
+            for (i, (put, item)) in items.iter().enumerate() {
                 if i > 0 {
                     tokens.push(",".into());
                 }
-                tokens.extend(["{".into(), quoted("PutRequest"), ":".into(), "{".into()]);
-                tokens.extend([quoted("Item"), ":".into(), "{".into()]);
+                let (request, member) = if *put {
+                    ("PutRequest", "Item")
+                } else {
+                    ("DeleteRequest", "Key")
+                };
+                tokens.extend(["{".into(), quoted(request), ":".into(), "{".into()]);
+                tokens.extend([quoted(member), ":".into(), "{".into()]);
                 for (a, (name, value)) in item.iter().enumerate() {
                     if a > 0 {
                         tokens.push(",".into());
@@ -480,7 +545,10 @@ mod tests {
         let item = proptest::collection::btree_map("[a-z]{1,3}", value, 0..4)
             .prop_map(|m| m.into_iter().collect::<Vec<_>>());
         proptest::collection::vec(
-            ("[a-zA-Z0-9_.-]{1,8}", proptest::collection::vec(item, 0..4)),
+            (
+                "[a-zA-Z0-9_.-]{1,8}",
+                proptest::collection::vec((any::<bool>(), item), 0..4),
+            ),
             0..3,
         )
     }
@@ -501,8 +569,10 @@ mod tests {
             prop_assert_eq!(plain.tables.len(), tables.len());
             for (read, (table, items)) in plain.tables.iter().zip(&tables) {
                 prop_assert_eq!(read.table_name, table.as_str());
-                prop_assert_eq!(read.items.len(), items.len());
-                for (read, item) in read.items.iter().zip(items) {
+                prop_assert_eq!(read.writes.len(), items.len());
+                for (read, (put, item)) in read.writes.iter().zip(items) {
+                    let (read_put, read) = read_write(read);
+                    prop_assert_eq!(read_put, *put);
                     let expected: Item = item
                         .iter()
                         .map(|(name, value)| {
@@ -513,7 +583,7 @@ mod tests {
                             (name.clone(), value)
                         })
                         .collect();
-                    prop_assert_eq!(read.to_item(), expected);
+                    prop_assert_eq!(read, expected);
                 }
             }
         }
