@@ -73,11 +73,7 @@ pub fn partition_hash(encoded_pk: &[u8]) -> u64 {
 }
 
 /// The key encoding of an S or B value's bytes.
-pub(crate) fn encode_key_bytes(raw: &[u8], out: &mut Vec<u8>) {
-    encode_bytes(raw, out);
-}
-
-fn encode_bytes(raw: &[u8], out: &mut Vec<u8>) {
+pub(crate) fn encode_bytes(raw: &[u8], out: &mut Vec<u8>) {
     out.reserve(raw.len() + 2);
     for &b in raw {
         out.push(b);

@@ -11,10 +11,10 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
 use crate::api::ScalarAttributeType;
-use crate::keycodec::{encode_key_bytes, encode_number};
+use crate::keycodec::{encode_bytes, encode_number};
 use crate::number::Number;
 use crate::size::number_size;
 use crate::value::{AttributeValue, Item};
@@ -133,7 +133,7 @@ impl PlainValue<'_> {
     /// The key codec's encoding, as `keycodec::encode_key_value` writes it.
     pub fn encode_key(&self, out: &mut Vec<u8>) {
         match self {
-            PlainValue::S(s) => encode_key_bytes(s.as_bytes(), out),
+            PlainValue::S(s) => encode_bytes(s.as_bytes(), out),
             PlainValue::N(n) => encode_number(n, out),
         }
     }
@@ -151,20 +151,19 @@ fn not_plain<E: de::Error>() -> E {
     E::custom("not a plain BatchWriteItem request")
 }
 
-/// Reads a JSON object that holds exactly one member, named `name`, with `read`.
-fn only_member<'de, A, T>(
+/// Reads a JSON object that holds exactly one member: `read` gets the member's name and
+/// reads its value (or refuses the name).
+fn one_member<'de, A, T>(
     mut map: A,
-    name: &str,
-    read: impl FnOnce(&mut A) -> Result<T, A::Error>,
+    read: impl FnOnce(&mut A, &'de str) -> Result<T, A::Error>,
 ) -> Result<T, A::Error>
 where
     A: MapAccess<'de>,
 {
-    match map.next_key::<&'de str>()? {
-        Some(member) if member == name => {}
-        _ => return Err(not_plain()),
-    }
-    let value = read(&mut map)?;
+    let Some(name) = map.next_key::<&'de str>()? else {
+        return Err(not_plain());
+    };
+    let value = read(&mut map, name)?;
     match map.next_key::<&'de str>()? {
         None => Ok(value),
         Some(_) => Err(not_plain()),
@@ -235,8 +234,14 @@ impl<'de, N: MemberName, T: Deserialize<'de>> Deserialize<'de> for OnlyMember<N,
                 write!(f, "an object of one member, {}", N::NAME)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                only_member(map, N::NAME, |map| map.next_value::<T>())
-                    .map(|value| OnlyMember(value, PhantomData))
+                one_member(map, |map, name| {
+                    if name == N::NAME {
+                        map.next_value::<T>()
+                    } else {
+                        Err(not_plain())
+                    }
+                })
+                .map(|value| OnlyMember(value, PhantomData))
             }
         }
         d.deserialize_map(Object(PhantomData))
@@ -256,36 +261,13 @@ impl<'de> Deserialize<'de> for RequestItems<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut tables = Vec::with_capacity(1);
                 while let Some(table_name) = map.next_key::<&'de str>()? {
-                    let writes = map.next_value::<WriteRequests>()?.0;
+                    let writes = map.next_value::<Vec<PlainWrite>>()?;
                     tables.push(PlainTableWrites { table_name, writes });
                 }
                 Ok(RequestItems(tables))
             }
         }
         d.deserialize_map(Tables)
-    }
-}
-
-/// A table's list of write requests.
-struct WriteRequests<'a>(Vec<PlainWrite<'a>>);
-
-impl<'de> Deserialize<'de> for WriteRequests<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Requests;
-        impl<'de> Visitor<'de> for Requests {
-            type Value = WriteRequests<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of write requests")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut writes = Vec::with_capacity(seq.size_hint().unwrap_or(25).min(25));
-                while let Some(write) = seq.next_element::<PlainWrite>()? {
-                    writes.push(write);
-                }
-                Ok(WriteRequests(writes))
-            }
-        }
-        d.deserialize_seq(Requests)
     }
 }
 
@@ -298,20 +280,16 @@ impl<'de> Deserialize<'de> for PlainWrite<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a write request")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let write = match map.next_key::<&'de str>()? {
-                    Some("PutRequest") => {
-                        PlainWrite::Put(map.next_value::<OnlyMember<ItemMember, PlainItem>>()?.0)
-                    }
-                    Some("DeleteRequest") => {
-                        PlainWrite::Delete(map.next_value::<OnlyMember<KeyMember, PlainItem>>()?.0)
-                    }
-                    _ => return Err(not_plain()),
-                };
-                match map.next_key::<&'de str>()? {
-                    None => Ok(write),
-                    Some(_) => Err(not_plain()),
-                }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                one_member(map, |map, name| match name {
+                    "PutRequest" => map
+                        .next_value::<OnlyMember<ItemMember, PlainItem>>()
+                        .map(|item| PlainWrite::Put(item.0)),
+                    "DeleteRequest" => map
+                        .next_value::<OnlyMember<KeyMember, PlainItem>>()
+                        .map(|key| PlainWrite::Delete(key.0)),
+                    _ => Err(not_plain()),
+                })
             }
         }
         d.deserialize_map(Request)
@@ -346,19 +324,17 @@ impl<'de> Deserialize<'de> for PlainValue<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an S or N attribute value")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let value = match map.next_key::<&'de str>()? {
-                    Some("S") => PlainValue::S(map.next_value::<&'de str>()?),
-                    Some("N") => {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                one_member(map, |map, name| match name {
+                    "S" => map.next_value().map(PlainValue::S),
+                    "N" => {
                         let text = map.next_value::<&'de str>()?;
-                        PlainValue::N(Number::parse(text).map_err(|_| not_plain::<A::Error>())?)
+                        Number::parse(text)
+                            .map(PlainValue::N)
+                            .map_err(|_| not_plain())
                     }
-                    _ => return Err(not_plain()),
-                };
-                match map.next_key::<&'de str>()? {
-                    None => Ok(value),
-                    Some(_) => Err(not_plain()),
-                }
+                    _ => Err(not_plain()),
+                })
             }
         }
         d.deserialize_map(Value)
