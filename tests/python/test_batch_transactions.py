@@ -229,6 +229,40 @@ def test_batch_write_of_plain_items_reports_capacity(ddb, two_tables):
     assert {i["pk"]["S"] for i in scan_all(ddb, plain)} == {"b", "c"}
 
 
+def test_batch_write_of_bool_and_null_attributes(ddb, two_tables):
+    """BOOL and NULL beside S and N: still the plain shape, and read back as written."""
+    plain, ranged = two_tables
+    resp = ddb.batch_write_item(
+        RequestItems={
+            plain: [
+                {"PutRequest": {"Item": {"pk": {"S": "t"}, "on": {"BOOL": True}, "gone": {"NULL": True}}}},
+                {"PutRequest": {"Item": {"pk": {"S": "f"}, "on": {"BOOL": False}, "n": {"N": "2"}}}},
+            ]
+        },
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert resp["UnprocessedItems"] == {}
+    assert capacity_by_table(resp) == {plain: 2.0}
+    assert by_pk(scan_all(ddb, plain)) == [
+        {"pk": {"S": "f"}, "on": {"BOOL": False}, "n": {"N": "2"}},
+        {"pk": {"S": "t"}, "on": {"BOOL": True}, "gone": {"NULL": True}},
+    ]
+    # NULL false, and a BOOL where the key must be a string, are refused with nothing written.
+    refused = [
+        ({"pk": {"S": "x"}, "gone": {"NULL": False}}, "Null attribute value types must have the value of true"),
+        ({"pk": {"BOOL": True}}, KEY_MISMATCH),
+    ]
+    for item, message in refused:
+        with pytest.raises(ClientError) as e:
+            ddb.batch_write_item(
+                RequestItems={
+                    plain: [{"PutRequest": {"Item": {"pk": {"S": "y"}}}}, {"PutRequest": {"Item": item}}]
+                }
+            )
+        assert_error(e, "ValidationException", contains=message)
+    assert {i["pk"]["S"] for i in scan_all(ddb, plain)} == {"f", "t"}
+
+
 def test_batch_write_puts_and_deletes_across_tables(ddb, two_tables):
     plain, ranged = two_tables
     ddb.put_item(TableName=plain, Item={"pk": {"S": "old"}, "v": {"N": "1"}})

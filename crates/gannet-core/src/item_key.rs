@@ -142,7 +142,7 @@ pub fn storage_key_from_plain_item(
 ) -> Option<Vec<u8>> {
     let key_value = |attribute: &KeyAttribute, is_hash: bool| {
         let value = item.get(&attribute.name)?;
-        if value.scalar_type() != attribute.ty {
+        if value.scalar_type() != Some(attribute.ty) {
             return None;
         }
         if let PlainValue::S(s) = value {
@@ -186,6 +186,7 @@ fn plain_len_hint(value: &PlainValue<'_>) -> usize {
     match value {
         PlainValue::S(s) => s.len() + 2,
         PlainValue::N(_) => 22,
+        PlainValue::Bool(_) | PlainValue::Null => 0,
     }
 }
 

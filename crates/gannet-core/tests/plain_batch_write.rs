@@ -105,7 +105,8 @@ fn general_answer(
         .map(|output| serde_json::to_value(output).expect("output json"))
 }
 
-/// Mostly S and N values, now and then a value the plain path leaves to the general one.
+/// Mostly S, N, BOOL and NULL values, now and then a value the plain path leaves to the
+/// general one.
 fn attribute_value() -> impl Strategy<Value = Value> {
     prop_oneof![
         30 => prop_oneof![Just(""), Just("a"), Just("zé")].prop_map(|s| json!({"S": s})),
@@ -114,7 +115,11 @@ fn attribute_value() -> impl Strategy<Value = Value> {
         1 => Just(json!({"S": "a\u{0}b"})),
         1 => Just(json!({"N": "1x"})),
         1 => Just(json!({"B": "YQ=="})),
-        1 => Just(json!({"BOOL": true})),
+        10 => any::<bool>().prop_map(|b| json!({"BOOL": b})),
+        5 => Just(json!({"NULL": true})),
+        1 => Just(json!({"NULL": false})),
+        1 => Just(json!({"BOOL": "true"})),
+        1 => Just(json!({"SS": ["a"]})),
     ]
 }
 

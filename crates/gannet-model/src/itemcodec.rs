@@ -50,7 +50,7 @@ pub fn decode_item(bytes: &[u8]) -> Result<Item, ItemCodecError> {
     Ok(item)
 }
 
-/// `encode_item` of an item of S and N attributes given sorted by name, names unique (the
+/// `encode_item` of an item of S, N, BOOL and NULL attributes given sorted by name, names unique (the
 /// order and uniqueness of an `Item`'s map).
 pub(crate) fn encode_plain_item(attributes: &[(&str, PlainValue<'_>)], out: &mut Vec<u8>) {
     out.push(FORMAT_V1);
@@ -60,6 +60,8 @@ pub(crate) fn encode_plain_item(attributes: &[(&str, PlainValue<'_>)], out: &mut
         match value {
             PlainValue::S(s) => encode_s(s, out),
             PlainValue::N(n) => encode_n(n, out),
+            PlainValue::Bool(b) => out.push(if *b { TAG_TRUE } else { TAG_FALSE }),
+            PlainValue::Null => out.push(TAG_NULL),
         }
     }
 }

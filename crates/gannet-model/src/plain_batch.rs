@@ -1,7 +1,7 @@
 //! BatchWriteItem requests of the commonest shape, read with their strings borrowed from the
 //! body: `RequestItems` (and perhaps ReturnConsumedCapacity and ReturnItemCollectionMetrics),
-//! PutRequests and DeleteRequests whose items and keys have only S and N attributes, with no
-//! escaped character anywhere. The writes of such a request are computed without building an
+//! PutRequests and DeleteRequests whose items and keys have only S, N, BOOL and NULL
+//! attributes, with no escaped character anywhere. The writes of such a request are computed without building an
 //! attribute map per item and dropping it again, which is most of the CPU a batch of small
 //! items costs. Anything else (another member, another type, an escape, a duplicate name, a
 //! malformed number) is refused here and the request takes the general path,
@@ -43,7 +43,7 @@ pub enum PlainWrite<'a> {
     Delete(PlainItem<'a>),
 }
 
-/// An item whose attributes are all S or N, sorted by name, names unique.
+/// An item whose attributes are all S, N, BOOL or NULL, sorted by name, names unique.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlainItem<'a> {
     attributes: Vec<(&'a str, PlainValue<'a>)>,
@@ -53,6 +53,9 @@ pub struct PlainItem<'a> {
 pub enum PlainValue<'a> {
     S(&'a str),
     N(Number),
+    Bool(bool),
+    /// `{"NULL": true}`; `false` is an error the general path answers.
+    Null,
 }
 
 impl<'a> PlainBatchWrite<'a> {
@@ -116,10 +119,12 @@ impl<'a> PlainItem<'a> {
 }
 
 impl PlainValue<'_> {
-    pub fn scalar_type(&self) -> ScalarAttributeType {
+    /// The key attribute type this value could be; `None` for types no key may have.
+    pub fn scalar_type(&self) -> Option<ScalarAttributeType> {
         match self {
-            PlainValue::S(_) => ScalarAttributeType::S,
-            PlainValue::N(_) => ScalarAttributeType::N,
+            PlainValue::S(_) => Some(ScalarAttributeType::S),
+            PlainValue::N(_) => Some(ScalarAttributeType::N),
+            PlainValue::Bool(_) | PlainValue::Null => None,
         }
     }
 
@@ -127,14 +132,17 @@ impl PlainValue<'_> {
         match self {
             PlainValue::S(s) => s.len(),
             PlainValue::N(n) => number_size(n),
+            PlainValue::Bool(_) | PlainValue::Null => 1,
         }
     }
 
-    /// The key codec's encoding, as `keycodec::encode_key_value` writes it.
+    /// The key codec's encoding, as `keycodec::encode_key_value` writes it (nothing for the
+    /// types no key may have).
     pub fn encode_key(&self, out: &mut Vec<u8>) {
         match self {
             PlainValue::S(s) => encode_bytes(s.as_bytes(), out),
             PlainValue::N(n) => encode_number(n, out),
+            PlainValue::Bool(_) | PlainValue::Null => {}
         }
     }
 
@@ -142,6 +150,8 @@ impl PlainValue<'_> {
         match self {
             PlainValue::S(s) => AttributeValue::S((*s).to_owned()),
             PlainValue::N(n) => AttributeValue::N(n.clone()),
+            PlainValue::Bool(b) => AttributeValue::Bool(*b),
+            PlainValue::Null => AttributeValue::Null(true),
         }
     }
 }
@@ -322,7 +332,7 @@ impl<'de> Deserialize<'de> for PlainValue<'de> {
         impl<'de> Visitor<'de> for Value {
             type Value = PlainValue<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an S or N attribute value")
+                f.write_str("an S, N, BOOL or NULL attribute value")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
                 one_member(map, |map, name| match name {
@@ -333,6 +343,11 @@ impl<'de> Deserialize<'de> for PlainValue<'de> {
                             .map(PlainValue::N)
                             .map_err(|_| not_plain())
                     }
+                    "BOOL" => map.next_value().map(PlainValue::Bool),
+                    "NULL" => match map.next_value()? {
+                        true => Ok(PlainValue::Null),
+                        false => Err(not_plain()),
+                    },
                     _ => Err(not_plain()),
                 })
             }
@@ -431,7 +446,11 @@ mod tests {
             r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a"}}, "X": 1}}]}}"#,
             // Other types, several types, unknown members, null.
             r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"B": "YQ=="}}}}]}}"#,
-            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"BOOL": true}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"v": {"BOOL": "true"}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"v": {"BOOL": null}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"v": {"NULL": false}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"v": {"NULL": 1}}}}]}}"#,
+            r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"v": {"SS": ["a"]}}}}]}}"#,
             r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a", "N": "1"}}}}]}}"#,
             r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": "a", "X": 1}}}}]}}"#,
             r#"{"RequestItems": {"t": [{"PutRequest": {"Item": {"pk": {"S": null}}}}]}}"#,
@@ -483,11 +502,13 @@ mod tests {
                         tokens.push(",".into());
                     }
                     let (ty, text) = match value {
-                        Value::S(s) => ("S", s.clone()),
-                        Value::N(n) => ("N", n.clone()),
+                        Value::S(s) => ("S", quoted(s)),
+                        Value::N(n) => ("N", quoted(n)),
+                        Value::Bool(b) => ("BOOL", b.to_string()),
+                        Value::Null => ("NULL", "true".into()),
                     };
                     tokens.extend([quoted(name), ":".into(), "{".into(), quoted(ty)]);
-                    tokens.extend([":".into(), quoted(&text), "}".into()]);
+                    tokens.extend([":".into(), text, "}".into()]);
                 }
                 tokens.extend(["}".into(), "}".into(), "}".into()]);
             }
@@ -507,6 +528,8 @@ mod tests {
     enum Value {
         S(String),
         N(String),
+        Bool(bool),
+        Null,
     }
 
     fn request_tables() -> impl Strategy<Value = Tables> {
@@ -517,6 +540,8 @@ mod tests {
                 1 => format!("{n}.25"),
                 _ => format!("{n}e-3"),
             })),
+            any::<bool>().prop_map(Value::Bool),
+            Just(Value::Null),
         ];
         let item = proptest::collection::btree_map("[a-z]{1,3}", value, 0..4)
             .prop_map(|m| m.into_iter().collect::<Vec<_>>());
@@ -555,6 +580,8 @@ mod tests {
                             let value = match value {
                                 Value::S(s) => AttributeValue::S(s.clone()),
                                 Value::N(n) => AttributeValue::N(Number::parse(n).unwrap()),
+                                Value::Bool(b) => AttributeValue::Bool(*b),
+                                Value::Null => AttributeValue::Null(true),
                             };
                             (name.clone(), value)
                         })
@@ -590,6 +617,8 @@ mod tests {
                 let text = format!("{n}e{shift}");
                 PlainValue::N(Number::parse(&text).unwrap())
             }),
+            any::<bool>().prop_map(PlainValue::Bool),
+            Just(PlainValue::Null),
         ]
     }
 
