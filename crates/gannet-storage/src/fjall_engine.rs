@@ -107,6 +107,9 @@ impl FjallEngine {
             // The writer thread decides when to fsync; fjall must not flush per batch.
             .manual_journal_persist(true)
             .max_journaling_size(MAX_JOURNALING_BYTES)
+            // Flushes and compactions run on time the request threads leave idle
+            // (vendor/README.md, fjall patch 4).
+            .idle_background_work(true)
             .open()
             .map_err(io)?;
         let keyspace = db

@@ -68,6 +68,16 @@ impl<O: Openable> Builder<O> {
         self
     }
 
+    /// Gannet patch: runs flushes and compactions at idle CPU priority while little work is
+    /// queued, on Linux where the process may raise them back (see `background_priority`).
+    ///
+    /// Default = false
+    #[must_use]
+    pub fn idle_background_work(mut self, flag: bool) -> Self {
+        self.inner.idle_background_work = flag;
+        self
+    }
+
     /// Sets the number of worker threads.
     ///
     /// Default = min(# CPU cores, 4)

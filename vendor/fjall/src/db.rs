@@ -645,6 +645,9 @@ impl Database {
             journal: active_journal,
             journal_manager: Arc::new(RwLock::new(journal_manager)),
             backpressure_lock: Mutex::default(),
+            background: crate::background_priority::BackgroundPriority::new(
+                config.idle_background_work,
+            ),
             seqno,
         });
 
@@ -921,6 +924,9 @@ impl Database {
             journal,
             journal_manager: Arc::new(RwLock::new(JournalManager::new())),
             backpressure_lock: Mutex::default(),
+            background: crate::background_priority::BackgroundPriority::new(
+                config.idle_background_work,
+            ),
             seqno,
         });
 

@@ -48,6 +48,10 @@ pub struct Config {
     // pub(crate) journal_recovery_mode: RecoveryMode,
     //
     pub(crate) compaction_filter_factory_assigner: Option<CompactionFilterAssigner>,
+
+    /// Gannet patch: run flushes and compactions at idle CPU priority where the process may
+    /// raise them back (see `background_priority`).
+    pub(crate) idle_background_work: bool,
 }
 
 const DEFAULT_CPU_CORES: usize = 4;
@@ -90,6 +94,7 @@ impl Config {
             cache: Arc::new(Cache::with_capacity_bytes(/* 32 MiB */ 32 * 1_024 * 1_024)),
 
             compaction_filter_factory_assigner: None,
+            idle_background_work: false,
         }
     }
 }

@@ -90,6 +90,7 @@ macro_rules! fail_iter {
     };
 }
 
+mod background_priority;
 mod batch;
 mod builder;
 

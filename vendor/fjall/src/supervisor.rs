@@ -33,6 +33,9 @@ pub struct SupervisorInner {
     pub(crate) journal_manager: Arc<RwLock<JournalManager>>,
 
     pub(crate) backpressure_lock: Mutex<()>,
+
+    /// Gannet patch: the workers' CPU priority.
+    pub(crate) background: crate::background_priority::BackgroundPriority,
 }
 
 #[derive(Clone)]

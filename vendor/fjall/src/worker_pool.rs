@@ -96,6 +96,7 @@ impl WorkerPool {
                         // returns an error or unwinds would keep the database
                         // closing forever.
                         let _counter_guard = ActiveThreadGuard(thread_counter);
+                        let _priority_guard = PriorityGuard::register(&worker_state.supervisor);
 
                         loop {
                             match worker_tick(&worker_state) {
@@ -158,6 +159,44 @@ impl Drop for ActiveThreadGuard {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Relaxed);
     }
+}
+
+/// Gannet patch: keeps a worker in the registry of `BackgroundPriority` while it lives.
+struct PriorityGuard(Supervisor);
+
+impl PriorityGuard {
+    /// Registers the calling worker thread and has it run the table-writing stretch of its
+    /// flushes and compactions at idle priority unless work is piling up.
+    fn register(supervisor: &Supervisor) -> Self {
+        supervisor.background.register();
+        if supervisor.background.is_enabled() {
+            let hooked = supervisor.clone();
+            lsm_tree::heavy_phase::set_thread_hook(Box::new(move |entering| {
+                if entering {
+                    hooked.background.settle_current(|| any_backlog(&hooked));
+                } else {
+                    hooked.background.settle_current(|| true);
+                }
+            }));
+        }
+        Self(supervisor.clone())
+    }
+}
+
+impl Drop for PriorityGuard {
+    fn drop(&mut self) {
+        self.0.background.deregister();
+    }
+}
+
+/// Gannet patch: whether any keyspace has work piling up.
+fn any_backlog(supervisor: &Supervisor) -> bool {
+    supervisor
+        .keyspaces
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .values()
+        .any(Keyspace::has_backlog)
 }
 
 struct WorkerState {

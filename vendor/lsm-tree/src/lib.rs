@@ -70,6 +70,9 @@ mod any_tree;
 mod abstract_tree;
 
 #[doc(hidden)]
+pub mod heavy_phase;
+
+#[doc(hidden)]
 pub mod blob_tree;
 
 #[doc(hidden)]

@@ -797,8 +797,19 @@ impl Keyspace {
         }
     }
 
+    /// Gannet patch: whether flushes or compactions are falling behind, well before the
+    /// write stalls below, so idle-priority workers go back to normal priority in time.
+    pub(crate) fn has_backlog(&self) -> bool {
+        self.tree.sealed_memtable_count() >= 2 || self.tree.l0_run_count() >= 8
+    }
+
     pub(crate) fn local_backpressure(&self) -> bool {
         let mut throttled = false;
+
+        // Gannet patch: see `background_priority`.
+        if self.has_backlog() {
+            self.supervisor.background.raise_all();
+        }
 
         let l0_run_count = self.tree.l0_run_count();
 

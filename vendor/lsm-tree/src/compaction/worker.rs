@@ -507,6 +507,7 @@ fn merge_tables(
     drop(compaction_state);
 
     hidden_guard(payload, opts, || {
+        let _heavy = crate::heavy_phase::enter();
         for (idx, item) in merge_iter.enumerate() {
             let item = item?;
 

@@ -397,8 +397,11 @@ impl AbstractTree for Tree {
             table_writer = table_writer.use_partitioned_filter();
         }
 
-        for item in stream {
-            table_writer.write(item?)?;
+        {
+            let _heavy = crate::heavy_phase::enter();
+            for item in stream {
+                table_writer.write(item?)?;
+            }
         }
 
         let result = table_writer.finish()?;
