@@ -5,7 +5,7 @@
 //! On a machine with as few cores as busy threads, a flush competes with the threads that
 //! serve requests, and a request's round trip is a chain of wake-ups that each wait for a
 //! core. Under `SCHED_IDLE` the workers run on the time those threads leave idle, and any of
-//! them that wakes takes the core at once (RocksDB offers the same for its compaction pool).
+//! them that wakes takes the core at once.
 //!
 //! Only the stretch of a flush or compaction that writes tables runs at idle priority
 //! (`lsm_tree::heavy_phase`): it holds no lock that other threads wait for, so a worker
@@ -13,9 +13,10 @@
 //! busy with other work, so the workers go back to normal priority whenever work is piling
 //! up: the writer raises every worker, including one in the middle of a flush, as soon as it
 //! sees the backlog (`Keyspace::local_backpressure`), and a worker lowers itself again only
-//! when it enters that stretch with the backlog small. Linux lets an unprivileged thread lower its priority but
-//! not raise it again (without `CAP_SYS_NICE` or an `RLIMIT_NICE` of 20), so idle priority is
-//! used only where raising is allowed, which is checked once when the database opens.
+//! when it enters that stretch with the backlog small. Linux lets an unprivileged thread
+//! lower its priority but not raise it again (without `CAP_SYS_NICE` or an `RLIMIT_NICE` of
+//! 20), so idle priority is used only where raising is allowed, which is checked once when
+//! the database opens.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -94,6 +95,11 @@ impl BackgroundPriority {
         if workers.iter().any(|w| w.idle) {
             self.some_idle.store(true, Ordering::Release);
         }
+    }
+
+    /// Called by a worker on itself: normal priority.
+    pub fn raise_current(&self) {
+        self.settle_current(|| true);
     }
 
     /// Puts every worker back at normal priority.

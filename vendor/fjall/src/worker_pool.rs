@@ -175,7 +175,7 @@ impl PriorityGuard {
                 if entering {
                     hooked.background.settle_current(|| any_backlog(&hooked));
                 } else {
-                    hooked.background.settle_current(|| true);
+                    hooked.background.raise_current();
                 }
             }));
         }

@@ -158,6 +158,12 @@ impl Drop for KeyspaceInner {
 #[doc(alias = "table")]
 pub struct Keyspace(pub(crate) Arc<KeyspaceInner>);
 
+/// Gannet patch: whether flushes or compactions are falling behind, well before the write
+/// stalls of `local_backpressure` (4 sealed memtables, 20 L0 runs).
+fn is_backlog(sealed_memtables: usize, l0_runs: usize) -> bool {
+    sealed_memtables >= 2 || l0_runs >= 8
+}
+
 impl AsRef<Keyspace> for &Keyspace {
     fn as_ref(&self) -> &Keyspace {
         self
@@ -797,21 +803,20 @@ impl Keyspace {
         }
     }
 
-    /// Gannet patch: whether flushes or compactions are falling behind, well before the
-    /// write stalls below, so idle-priority workers go back to normal priority in time.
+    /// Gannet patch: see `is_backlog`; idle-priority workers go back to normal priority in time.
     pub(crate) fn has_backlog(&self) -> bool {
-        self.tree.sealed_memtable_count() >= 2 || self.tree.l0_run_count() >= 8
+        is_backlog(self.tree.sealed_memtable_count(), self.tree.l0_run_count())
     }
 
     pub(crate) fn local_backpressure(&self) -> bool {
         let mut throttled = false;
 
+        let l0_run_count = self.tree.l0_run_count();
+
         // Gannet patch: see `background_priority`.
-        if self.has_backlog() {
+        if is_backlog(self.tree.sealed_memtable_count(), l0_run_count) {
             self.supervisor.background.raise_all();
         }
-
-        let l0_run_count = self.tree.l0_run_count();
 
         if l0_run_count >= 20 {
             perform_write_stall(l0_run_count);
