@@ -153,17 +153,21 @@ mod os {
     }
 
     /// Whether this process may raise a thread from SCHED_IDLE back to normal priority,
-    /// tried on a thread of its own so no other thread's priority ever changes.
+    /// tried on a thread of its own so no other thread's priority ever changes. Probed once
+    /// per process rather than at every database open.
     pub fn can_raise_from_idle() -> bool {
-        std::thread::Builder::new()
-            .name("fjall:probe".into())
-            .spawn(|| {
-                let current = current();
-                set_idle(current, true) && set_idle(current, false)
-            })
-            .ok()
-            .and_then(|probe| probe.join().ok())
-            .unwrap_or(false)
+        static CAN_RAISE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *CAN_RAISE.get_or_init(|| {
+            std::thread::Builder::new()
+                .name("fjall:probe".into())
+                .spawn(|| {
+                    let current = current();
+                    set_idle(current, true) && set_idle(current, false)
+                })
+                .ok()
+                .and_then(|probe| probe.join().ok())
+                .unwrap_or(false)
+        })
     }
 }
 
